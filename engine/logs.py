@@ -1,0 +1,33 @@
+"""Keeping credentials out of every log line, including the server's access log.
+
+Hub clients in browsers put a key or ticket in ``access_token`` and players put a signature in
+stream links; the access log prints the whole request line. The filter rewrites the formatted
+message before any handler sees it.
+"""
+
+import logging
+import re
+
+from security.keys import KEY_PATTERN
+
+_QUERY_SECRET = re.compile(r"(?i)\b(access_token|sig|signature|token|ticket)=[^&\s\"']*")
+_HEADER_SECRET = re.compile(r"(?i)\b(x-api-key|authorization)(\"?\s*[:=]\s*\"?)(bearer\s+)?[^\s,\"']+")
+_KEY = re.compile(KEY_PATTERN.pattern.strip("^$"))
+
+
+def redact(text):
+    text = _KEY.sub("[redacted-key]", text)
+    text = _QUERY_SECRET.sub(lambda match: f"{match.group(1)}=[redacted]", text)
+    return _HEADER_SECRET.sub(lambda match: f"{match.group(1)}{match.group(2)}[redacted]", text)
+
+
+class RedactSecretsFilter(logging.Filter):
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is the caller's bug; log it as it is
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True

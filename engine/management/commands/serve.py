@@ -1,0 +1,36 @@
+"""``manage.py serve``: the engine's production server (uvicorn) with the engine's settings.
+
+uvicorn rather than daphne: it applies write back-pressure, so a slow client streaming a large
+file does not make the server buffer the file, and it can refuse a WebSocket upgrade with a real
+401 response. daphne still works (``daphne engine.asgi:application``) without those two.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the engine over HTTP and WebSocket."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=None)
+        parser.add_argument("--port", type=int, default=None)
+
+    def handle(self, host, port, **options):
+        import uvicorn
+
+        config = settings.MEDIA_ENGINE
+        uvicorn.run(
+            "engine.asgi:application",
+            host=host or config["HOST"],
+            port=port or config["PORT"],
+            workers=config["WORKERS"],
+            # Django's LOGGING (with its redaction filter) configures uvicorn's loggers too.
+            log_config=None,
+            # The engine reads X-Forwarded-For itself, and only from MEDIA_ENGINE_TRUSTED_PROXIES;
+            # uvicorn's own handling would rewrite the peer and fool the localhost bypass.
+            proxy_headers=False,
+            server_header=False,
+            ws_max_size=1024 * 1024,
+            lifespan="off",
+        )

@@ -1,0 +1,19 @@
+"""The library's tables, one module per area; import them from here."""
+
+from library.models.claims import Claim
+from library.models.folders import LibraryRoot, MediaKind
+from library.models.scans import ScanFailure, ScanJob, ScanState
+from library.models.works import Asset, AssetLocation, Work, WorkKind
+
+__all__ = [
+    "Asset",
+    "AssetLocation",
+    "Claim",
+    "LibraryRoot",
+    "MediaKind",
+    "ScanFailure",
+    "ScanJob",
+    "ScanState",
+    "Work",
+    "WorkKind",
+]

@@ -1,0 +1,44 @@
+from django.db import models
+from django.utils import timezone
+
+
+class ScanState(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class ScanJob(models.Model):
+    """One scan of one library root, with the progress clients poll or receive over the hub."""
+
+    folder = models.ForeignKey("library.LibraryRoot", on_delete=models.CASCADE, related_name="scan_jobs")
+    state = models.CharField(max_length=16, choices=ScanState.choices, default=ScanState.QUEUED)
+    seen = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    missing = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    current_file = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"scan {self.pk} of {self.folder_id} ({self.state})"
+
+
+class ScanFailure(models.Model):
+    """A file a scan could not take in, and why; the scan itself went on."""
+
+    job = models.ForeignKey(ScanJob, on_delete=models.CASCADE, related_name="failures")
+    relative_path = models.TextField()
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["id"]

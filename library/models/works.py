@@ -1,0 +1,84 @@
+from django.db import models
+from django.utils import timezone
+
+
+class WorkKind(models.TextChoices):
+    MUSIC = "music"
+    FILM = "film"
+    SHOW = "show"
+    AUDIOBOOK = "audiobook"
+    BOOK = "book"
+    COMIC = "comic"
+    OTHER = "other"
+
+
+class Work(models.Model):
+    """What a user browses: a track, a film, an episode, a book.
+
+    The named columns and ``metadata`` hold the *canonical* values, which metadata resolution
+    derives from the work's claims; nothing else writes them.
+    """
+
+    kind = models.CharField(max_length=16, choices=WorkKind.choices, default=WorkKind.OTHER)
+    title = models.CharField(max_length=500, blank=True)
+    year = models.IntegerField(null=True, blank=True)
+    artist = models.CharField(max_length=500, blank=True)
+    album = models.CharField(max_length=500, blank=True)
+    author = models.CharField(max_length=500, blank=True)
+    series = models.CharField(max_length=500, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    #: Case- and accent-folded title, artist/author and album/series, for ``?q=`` search.
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self):
+        return self.title or f"work {self.pk}"
+
+
+class Asset(models.Model):
+    """One piece of content, identified by its SHA-256; it may lie in several places on disk."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="assets")
+    content_hash = models.CharField(max_length=64, unique=True)
+    size = models.BigIntegerField()
+    mime_type = models.CharField(max_length=100)
+    duration = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.content_hash[:12]} ({self.mime_type})"
+
+
+class AssetLocation(models.Model):
+    """A file inside a library root that holds an asset's content.
+
+    ``raw_path`` is the exact bytes of the path relative to the root (file names need not be
+    UTF-8); ``relative_path`` is its readable form for people and never used to open a file.
+    """
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="locations")
+    root = models.ForeignKey("library.LibraryRoot", on_delete=models.CASCADE, related_name="locations")
+    raw_path = models.BinaryField()
+    relative_path = models.TextField()
+    size = models.BigIntegerField()
+    mtime_ns = models.BigIntegerField()
+    missing_since = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["root", "raw_path"], name="unique_location_per_root")]
+
+    def __str__(self):
+        return self.relative_path
+
+    @property
+    def missing(self):
+        return self.missing_since is not None

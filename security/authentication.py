@@ -1,0 +1,31 @@
+"""DRF's side of authentication: it reads the principal that the middleware resolved."""
+
+from rest_framework import authentication, exceptions
+
+from security.principal import InvalidCredentials, resolve_principal
+from security.request_facts import from_request
+
+WWW_AUTHENTICATE = 'ApiKey realm="media-engine", header="X-Api-Key"'
+_UNRESOLVED = object()
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """Authenticates with the ``X-Api-Key`` header or the localhost bypass.
+
+    ``authenticate_header`` is what makes DRF answer 401 (with ``WWW-Authenticate``) rather than
+    403 to a caller without credentials.
+    """
+
+    def authenticate(self, request):
+        principal = getattr(request._request, "principal", _UNRESOLVED)
+        if principal is _UNRESOLVED:
+            try:
+                principal = resolve_principal(from_request(request._request))
+            except InvalidCredentials as exc:
+                raise exceptions.AuthenticationFailed(exc.detail, code="invalid_credentials") from None
+        if principal is None:
+            return None
+        return principal, principal.key
+
+    def authenticate_header(self, request):
+        return WWW_AUTHENTICATE

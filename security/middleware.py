@@ -1,0 +1,51 @@
+"""Deny by default: no URL answers without a principal unless it is on the exempt list.
+
+The check runs before URL resolution, so a route added later without permission classes is
+still protected, and an anonymous caller cannot tell an unknown path (401) from a known one.
+"""
+
+from django.conf import settings
+
+from engine.errors import error_response
+from security.authentication import WWW_AUTHENTICATE
+from security.permissions import denial
+from security.principal import InvalidCredentials, resolve_principal
+from security.request_facts import from_request
+
+#: Open to everyone; a valid principal is still recognised (Administrators see more).
+OPEN_PATHS = frozenset({"/system/status"})
+
+
+def _unguarded_prefixes():
+    # The Django admin authenticates with its own staff session (browsers cannot send keys);
+    # static files are public assets of that admin.
+    return ("/django-admin/", settings.STATIC_URL)
+
+
+def is_exempt(path):
+    return path in OPEN_PATHS or path.startswith(_unguarded_prefixes())
+
+
+class PrincipalMiddleware:
+    """Resolves the caller once per request and refuses anonymous ones outside the exempt list."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path
+        if path.startswith(_unguarded_prefixes()):
+            request.principal = None
+            return self.get_response(request)
+        try:
+            request.principal = resolve_principal(from_request(request))
+        except InvalidCredentials as exc:
+            if path in OPEN_PATHS:
+                request.principal = None
+            else:
+                return error_response(
+                    401, exc.detail, "invalid_credentials", headers={"WWW-Authenticate": WWW_AUTHENTICATE}
+                )
+        if request.principal is None and path not in OPEN_PATHS:
+            return denial(None)
+        return self.get_response(request)

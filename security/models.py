@@ -1,0 +1,66 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from security.roles import Role
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Keys that authenticate: not revoked and not past their expiry.
+
+        Every path that accepts a key (HTTP, hub, signed links, tickets) goes through this one
+        filter, so an expired key cannot slip through a second query that forgot the expiry.
+        """
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class ApiKey(models.Model):
+    """A guest key. The plaintext is never stored; ``digest`` is SHA-256 of it (see keys.py)."""
+
+    label = models.CharField(max_length=100)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    key_id = models.CharField(max_length=12, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.CharField(max_length=200, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API key"
+
+    def __str__(self):
+        return f"{self.label} ({self.prefix})"
+
+    @property
+    def prefix(self):
+        from security.keys import PREFIX
+
+        return f"{PREFIX}_{self.key_id}"
+
+    def is_active(self, now=None):
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class AuditEntry(models.Model):
+    """Who did what to which thing, when and from where. Written only by services."""
+
+    action = models.CharField(max_length=64)
+    actor = models.CharField(max_length=200)
+    client_address = models.CharField(max_length=64, blank=True)
+    target = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.target}"

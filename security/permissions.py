@@ -1,0 +1,80 @@
+"""Role permissions: Administrator > Curator > Consumer.
+
+DRF views name one of the classes; plain Django views (streaming, the hub's negotiate) use
+:func:`role_required`, which applies the same rule.
+"""
+
+from functools import wraps
+
+from asgiref.sync import iscoroutinefunction
+from rest_framework import permissions
+
+from engine.errors import error_response
+from security.authentication import WWW_AUTHENTICATE
+from security.principal import Principal
+from security.roles import Role
+
+
+def principal_has_role(principal, role):
+    return isinstance(principal, Principal) and principal.has_role(role)
+
+
+class HasRole(permissions.BasePermission):
+    """Allows callers whose role includes ``role``; anonymous callers are left to DRF's 401."""
+
+    role = Role.ADMINISTRATOR
+
+    def has_permission(self, request, view):
+        return principal_has_role(request.user, self.role)
+
+
+class IsAdministrator(HasRole):
+    role = Role.ADMINISTRATOR
+
+
+class IsCurator(HasRole):
+    """Curators and Administrators."""
+
+    role = Role.CURATOR
+
+
+class IsConsumer(HasRole):
+    """Any role: Consumers, Curators and Administrators."""
+
+    role = Role.CONSUMER
+
+
+def denial(principal):
+    """The response for a caller that may not proceed: 401 for nobody, 403 for a weaker role."""
+    if principal is None:
+        return error_response(
+            401, "Authentication credentials were not provided.", "not_authenticated",
+            headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+        )
+    return error_response(403, "You do not have permission to perform this action.", "permission_denied")
+
+
+def role_required(role):
+    """Decorator for plain Django views, sync or async, that enforces :class:`HasRole`'s rule."""
+
+    def decorator(view):
+        if iscoroutinefunction(view):
+            @wraps(view)
+            async def async_wrapper(request, *args, **kwargs):
+                principal = getattr(request, "principal", None)
+                if not principal_has_role(principal, role):
+                    return denial(principal)
+                return await view(request, *args, **kwargs)
+
+            return async_wrapper
+
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            principal = getattr(request, "principal", None)
+            if not principal_has_role(principal, role):
+                return denial(principal)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,114 @@
+"""Who is calling: the one function that turns a request into a principal.
+
+HTTP middleware, the DRF authentication class, plain views and the hub's WebSocket handshake
+all call :func:`resolve_principal`; none of them reads a credential itself.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from security import keys
+from security.localhost import is_local_request
+from security.models import ApiKey
+from security.roles import Role
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+HUB_PATH_PREFIX = "/hubs/"
+
+
+class InvalidCredentials(Exception):
+    """A credential was presented and is not valid: empty, malformed, unknown, revoked or expired.
+
+    This is always a 401, also from localhost: a caller who sends a key means to be judged by it.
+    """
+
+    default_detail = "Invalid or revoked API key."
+
+    def __init__(self, detail=None):
+        super().__init__(detail or self.default_detail)
+        self.detail = detail or self.default_detail
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: an API key with its role, or the localhost Administrator."""
+
+    role: Role
+    key: ApiKey | None = None
+    via: str = "key"
+
+    is_authenticated = True
+
+    @property
+    def is_administrator(self):
+        return self.role == Role.ADMINISTRATOR
+
+    def has_role(self, role):
+        return Role(self.role).includes(role)
+
+    def describe(self):
+        """For audit records and ``created_by``: never the key itself, only its public prefix."""
+        if self.key is None:
+            return "localhost"
+        return f"key {self.key.prefix} ({self.key.label})"
+
+
+LOCALHOST = Principal(role=Role.ADMINISTRATOR, via="localhost")
+
+
+def presented_key(facts):
+    """The key the request presents, or None when it presents none.
+
+    ``X-Api-Key`` everywhere; on the hub also ``Authorization: Bearer`` (the SignalR clients for
+    Node and .NET) and ``access_token`` (browsers cannot set headers on a WebSocket). Query keys
+    are refused elsewhere so they do not end up in proxies' logs and browser histories.
+    """
+    if facts.has_header("x-api-key"):
+        return facts.header("x-api-key")
+    if not facts.path.startswith(HUB_PATH_PREFIX):
+        return None
+    authorization = facts.header("authorization")
+    if authorization is not None:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer":
+            raise InvalidCredentials("Unsupported authorization scheme.")
+        return token.strip()
+    tokens = facts.query.get("access_token")
+    if tokens is not None:
+        if len(tokens) != 1:
+            raise InvalidCredentials()
+        return tokens[0]
+    return None
+
+
+def authenticate_key(plaintext):
+    """The principal for a key, or :class:`InvalidCredentials`. At most one query per call."""
+    try:
+        parsed = keys.parse(plaintext.strip())
+    except keys.MalformedKey:
+        raise InvalidCredentials() from None
+    now = timezone.now()
+    key = ApiKey.objects.active(now).filter(key_id=parsed.key_id).first()
+    if key is None or not keys.verify(parsed.plaintext, key.digest):
+        raise InvalidCredentials()
+    _touch(key, now)
+    return Principal(role=Role(key.role), key=key)
+
+
+def _touch(key, now):
+    """Record use at most once a minute per key, never a write per request."""
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+
+
+def resolve_principal(facts):
+    """The caller of a request, None for nobody; :class:`InvalidCredentials` for a bad key."""
+    plaintext = presented_key(facts)
+    if plaintext is not None:
+        return authenticate_key(plaintext)
+    if is_local_request(facts):
+        return LOCALHOST
+    return None

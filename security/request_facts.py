@@ -1,0 +1,92 @@
+"""What the security rules need to know about a request, taken from HTTP or WebSocket alike.
+
+Django's ``HttpRequest`` and a Channels ``scope`` carry the same facts in different shapes;
+both adapters here produce one :class:`RequestFacts`, so the principal, bypass and client-address
+rules are written once and judge both protocols the same way.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+from security.client_address import client_ip, parse_ip
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    peer: str | None
+    scheme: str
+    host: str | None
+    method: str
+    path: str
+    headers: dict = field(repr=False)
+    query: dict = field(repr=False, default_factory=dict)
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def has_header(self, name):
+        return name.lower() in self.headers
+
+    @property
+    def is_websocket(self):
+        return self.method == "WEBSOCKET"
+
+    @property
+    def is_unsafe(self):
+        """Whether a cross-site page could use this request to change something."""
+        return self.is_websocket or self.method not in SAFE_METHODS
+
+    @property
+    def client_ip(self):
+        return client_ip(self.peer, self.header("x-forwarded-for"))
+
+    @property
+    def peer_ip(self):
+        return parse_ip(self.peer)
+
+
+def from_request(request):
+    """Facts of a Django ``HttpRequest`` (ASGI or WSGI).
+
+    Django joins a repeated header's values with commas, so a header sent twice arrives as one
+    value that no single credential can match.
+    """
+    headers = {}
+    for name, value in request.META.items():
+        if name.startswith("HTTP_"):
+            headers[name[5:].replace("_", "-").lower()] = value
+    for name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if name in request.META:
+            headers[name.replace("_", "-").lower()] = request.META[name]
+    return RequestFacts(
+        peer=request.META.get("REMOTE_ADDR") or None,
+        scheme=request.scheme,
+        host=headers.get("host"),
+        method=request.method.upper(),
+        path=request.path,
+        headers=headers,
+        query={name: values for name, values in request.GET.lists()},
+    )
+
+
+def from_scope(scope):
+    """Facts of an ASGI scope, as a WebSocket handshake presents it."""
+    headers = {}
+    for raw_name, raw_value in scope.get("headers", []):
+        name = raw_name.decode("latin-1").lower()
+        value = raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    client = scope.get("client") or (None, None)
+    scheme = scope.get("scheme") or ("ws" if scope["type"] == "websocket" else "http")
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    return RequestFacts(
+        peer=client[0],
+        scheme={"ws": "http", "wss": "https"}.get(scheme, scheme),
+        host=headers.get("host"),
+        method="WEBSOCKET" if scope["type"] == "websocket" else scope.get("method", "GET").upper(),
+        path=scope.get("path", ""),
+        headers=headers,
+        query=query,
+    )

@@ -1,0 +1,12 @@
+"""Test settings: the engine's own settings, with a throwaway data directory."""
+
+import os
+import tempfile
+
+os.environ.setdefault("MEDIA_ENGINE_DATA_DIR", tempfile.mkdtemp(prefix="media-engine-test-"))
+os.environ.setdefault("MEDIA_ENGINE_SECRET_KEY", "test-only-signing-key-not-a-secret")
+
+from engine.settings import *  # noqa: E402,F401,F403
+
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver", "media.example.test"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
