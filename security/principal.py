@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from security import keys
+from security import keys, tickets
 from security.localhost import is_local_request
 from security.models import ApiKey
 from security.roles import Role
@@ -108,6 +108,8 @@ def resolve_principal(facts):
     """The caller of a request, None for nobody; :class:`InvalidCredentials` for a bad key."""
     plaintext = presented_key(facts)
     if plaintext is not None:
+        if facts.path.startswith(HUB_PATH_PREFIX) and tickets.looks_like_ticket(plaintext):
+            return tickets.redeem(plaintext, facts)
         return authenticate_key(plaintext)
     if is_local_request(facts):
         return LOCALHOST
