@@ -2,6 +2,7 @@
 
 from library.models.claims import Claim
 from library.models.folders import LibraryRoot, MediaKind
+from library.models.profiles import Profile
 from library.models.scans import ScanFailure, ScanJob, ScanState
 from library.models.works import Asset, AssetLocation, Work, WorkKind
 
@@ -11,6 +12,7 @@ __all__ = [
     "Claim",
     "LibraryRoot",
     "MediaKind",
+    "Profile",
     "ScanFailure",
     "ScanJob",
     "ScanState",

@@ -22,12 +22,27 @@ class ScanJob(models.Model):
     failed = models.PositiveIntegerField(default=0)
     current_file = models.TextField(blank=True)
     error = models.TextField(blank=True)
+    #: The django-tasks result id of the task that runs this scan (empty for ``manage.py scan``).
+    task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # One queued or running scan per folder, held by the database itself so two
+            # concurrent POST /ingestion/scan cannot both pass a read-then-insert check.
+            models.UniqueConstraint(
+                fields=["folder"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="one_active_scan_per_folder",
+            ),
+        ]
+
+    @property
+    def active(self):
+        return self.state in (ScanState.QUEUED, ScanState.RUNNING)
 
     def __str__(self):
         return f"scan {self.pk} of {self.folder_id} ({self.state})"
@@ -39,6 +54,7 @@ class ScanFailure(models.Model):
     job = models.ForeignKey(ScanJob, on_delete=models.CASCADE, related_name="failures")
     relative_path = models.TextField()
     reason = models.CharField(max_length=500)
+    at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]

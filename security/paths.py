@@ -1,0 +1,223 @@
+"""The one validator for every filesystem path a client sends (folders, test-path).
+
+The original engine compared the raw string against a deny-list, which ``//etc``, ``/./etc``,
+``/music/../etc``, encoded dots and symlinks all slipped through; Django's ``safe_join`` would not
+have helped either, because it uses ``abspath`` and never follows symlinks. Here a path passes two
+gates, in this order:
+
+1. :func:`check_syntax` refuses the *text*: relative paths, ``..`` segments in every form a server,
+   a browser or the OS might decode (percent-encoded once or twice, overlong UTF-8, backslashes,
+   Unicode that NFKC-normalises to ``.``, ``/`` or ``\\``), control characters, Windows drive,
+   UNC and device paths, and over-long paths or names.
+2. :func:`check_location` refuses the *place*: the resolved real path (every symlink followed)
+   may not equal, lie inside or contain a system directory or the engine's data directory, and
+   may not be ``/home`` or ``/tmp`` themselves.
+
+:func:`validate_path` runs both and returns the resolved path; :class:`PathRefused` carries a
+machine ``code`` the API puts in its JSON error. The functions are pure apart from reading the
+filesystem to resolve symlinks, so they can be tested on their own.
+"""
+
+import os
+import re
+import unicodedata
+from urllib.parse import unquote_to_bytes
+
+#: Linux's PATH_MAX and NAME_MAX, in bytes of the UTF-8 encoding.
+MAX_PATH_BYTES = 4096
+MAX_NAME_BYTES = 255
+#: How many layers of percent-encoding are peeled off looking for a hidden ``..``.
+DECODE_LAYERS = 3
+
+#: A root may be neither these, nor inside them, nor contain them (compared case-insensitively,
+#: since macOS volumes usually are). ``/`` is special-cased: everything lies inside it.
+SYSTEM_DIRECTORIES = (
+    "/etc", "/usr", "/bin", "/sbin", "/boot", "/root", "/proc", "/sys", "/dev", "/run",
+    "/var/lib", "/var/log",
+    # macOS
+    "/System", "/Library", "/private",
+)
+#: Every top-level ``/lib*`` (lib, lib32, lib64, libx32, libexec…).
+SYSTEM_PREFIX_PATTERN = re.compile(r"^/lib[^/]*(/|$)", re.IGNORECASE)
+#: Windows system folders as a Linux host sees them through WSL or a mounted disk (/mnt/c/Windows).
+WINDOWS_SYSTEM_NAMES = ("windows", "program files", "program files (x86)", "programdata")
+MOUNTED_DRIVE_PATTERN = re.compile(r"^/mnt/[a-z]/([^/]+)(/|$)", re.IGNORECASE)
+#: Shared parents: a root below them is fine, the directory itself (or anything containing it) is not.
+SHARED_PARENTS = ("/home", "/tmp", "/Users", "/private/tmp", "/private/var/folders")
+#: Exceptions to ``/private`` on macOS, where /tmp and per-user temp directories really live.
+PRIVATE_EXCEPTIONS = ("/private/tmp", "/private/var/folders")
+
+WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+WINDOWS_DEVICE_NAMES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\.[^.]*)?$", re.IGNORECASE)
+
+
+class PathRefused(ValueError):
+    """A path the engine will not accept; ``code`` is the machine code of the JSON error."""
+
+    def __init__(self, code, detail):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+# --- gate 1: the text ---------------------------------------------------------------------------
+
+
+def _overlong_decode(data):
+    """Decode bytes as UTF-8, but also accept overlong forms (``C0 AE`` for ``.``).
+
+    Strict decoders refuse them; lenient ones (old IIS, some Java and PHP stacks) turn them into
+    the short character, which is exactly how ``%c0%ae%c0%ae/`` became ``../``.
+    """
+    out = []
+    i = 0
+    while i < len(data):
+        byte = data[i]
+        if byte in (0xC0, 0xC1) and i + 1 < len(data):
+            out.append(chr(((byte & 0x1F) << 6) | (data[i + 1] & 0x3F)))
+            i += 2
+        elif byte == 0xE0 and i + 2 < len(data) and data[i + 1] < 0xA0:
+            out.append(chr(((data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F)))
+            i += 3
+        elif byte == 0xF0 and i + 3 < len(data) and data[i + 1] < 0x90:
+            out.append(chr(((data[i + 2] & 0x3F) << 6) | (data[i + 3] & 0x3F)))
+            i += 4
+        else:
+            out.append(data[i : i + 1].decode("latin-1") if byte < 0x80 else chr(0xFFFD))
+            i += 1
+    return "".join(out)
+
+
+def decoded_forms(raw):
+    """Every reading of ``raw`` some layer might act on: itself, NFKC, percent-decoded (1–3×),
+    overlong-UTF-8-decoded, and the NFKC of each."""
+    forms = [raw]
+    layer = raw
+    for _ in range(DECODE_LAYERS):
+        data = unquote_to_bytes(layer)
+        decoded = data.decode("utf-8", errors="replace")
+        forms.extend([decoded, _overlong_decode(data)])
+        if decoded == layer:
+            break
+        layer = decoded
+    forms.extend([unicodedata.normalize("NFKC", form) for form in forms])
+    return forms
+
+
+def _has_dot_dot_segment(text):
+    return any(segment == ".." for segment in re.split(r"[/\\]", text))
+
+
+def check_syntax(raw):
+    """Refuse a path by its text alone; return it unchanged when it passes."""
+    if not isinstance(raw, str) or not raw:
+        raise PathRefused("path_required", "A path is required.")
+    try:
+        encoded = raw.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PathRefused("invalid_encoding", "The path is not valid Unicode text.") from None
+    if any(unicodedata.category(char) == "Cc" for char in raw) or "\u2028" in raw or "\u2029" in raw:
+        raise PathRefused("control_character", "The path contains NUL or control characters.")
+    if len(encoded) > MAX_PATH_BYTES:
+        raise PathRefused("path_too_long", f"The path is longer than {MAX_PATH_BYTES} bytes.")
+    if raw.startswith(("\\\\", "//", "\\/", "/\\")):
+        raise PathRefused("unc_path", "UNC and device paths (\\\\server\\share, \\\\?\\, //host) are not accepted.")
+    if WINDOWS_DRIVE.match(raw):
+        raise PathRefused("windows_drive", "Windows drive paths (C:\\...) are not accepted; use the server's absolute path.")
+    if "\\" in raw:
+        raise PathRefused("backslash", "The path contains a backslash, which some systems read as a separator.")
+    if not raw.startswith("/"):
+        raise PathRefused("relative_path", "The path must be absolute (start with /).")
+    for form in decoded_forms(raw):
+        if _has_dot_dot_segment(form):
+            raise PathRefused("traversal", "The path contains a '..' segment (possibly encoded).")
+    normalised = unicodedata.normalize("NFKC", raw)
+    for separator in ("/", "\\"):
+        if normalised.count(separator) != raw.count(separator):
+            raise PathRefused("lookalike_separator", "The path contains a character that normalises to a separator.")
+    for name in raw.split("/"):
+        if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+            raise PathRefused("name_too_long", f"A name in the path is longer than {MAX_NAME_BYTES} bytes.")
+        if os.name == "nt" and WINDOWS_DEVICE_NAMES.match(name):
+            raise PathRefused("device_path", "Windows device names (CON, NUL, COM1…) are not accepted.")
+    return raw
+
+
+# --- gate 2: the place --------------------------------------------------------------------------
+
+
+def _fold(path):
+    return path.rstrip("/").casefold() or "/"
+
+
+def is_within(path, parent):
+    """Whether ``path`` is ``parent`` or lies below it (both absolute and normalised)."""
+    path, parent = _fold(path), _fold(parent)
+    if parent == "/":
+        return True
+    return path == parent or path.startswith(parent + "/")
+
+
+def overlaps(first, second):
+    """Whether one path equals or contains the other: two library roots may not."""
+    return is_within(first, second) or is_within(second, first)
+
+
+def _protected(real, data_dir):
+    """The protected directory ``real`` collides with, or None."""
+    if _fold(real) == "/":
+        return "/"
+    for directory in SYSTEM_DIRECTORIES:
+        if directory == "/private" and any(is_within(real, allowed) and _fold(real) != _fold(allowed) for allowed in PRIVATE_EXCEPTIONS):
+            continue
+        if overlaps(real, directory):
+            return directory
+    if SYSTEM_PREFIX_PATTERN.match(real):
+        return "/" + real.split("/")[1]
+    mounted = MOUNTED_DRIVE_PATTERN.match(real)
+    if mounted and mounted.group(1).casefold() in WINDOWS_SYSTEM_NAMES:
+        return real[: mounted.end(1)]
+    for parent in SHARED_PARENTS:
+        if is_within(parent, real):
+            return parent
+    if data_dir:
+        data_real = os.path.realpath(str(data_dir))
+        if overlaps(real, data_real):
+            return "the engine's data directory"
+    return None
+
+
+def resolve(raw):
+    """The real path: ``..`` and ``.`` removed and every existing symlink followed."""
+    return os.path.realpath(raw)
+
+
+def check_location(real, *, data_dir=None):
+    """Refuse a resolved path that collides with a system directory or the data directory."""
+    if len(real.encode("utf-8", errors="surrogateescape")) > MAX_PATH_BYTES:
+        raise PathRefused("path_too_long", f"The resolved path is longer than {MAX_PATH_BYTES} bytes.")
+    collision = _protected(real, data_dir)
+    if collision is not None:
+        raise PathRefused(
+            "protected_path",
+            f"The path resolves to or overlaps a protected location ({collision}); choose a folder of your own.",
+        )
+    return real
+
+
+def validate_path(raw, *, data_dir=None):
+    """Both gates; returns the resolved real path a library root is stored under."""
+    check_syntax(raw)
+    return check_location(resolve(raw), data_dir=data_dir)
+
+
+def engine_data_dir():
+    """The configured data directory, read at call time so tests can override it."""
+    from django.conf import settings
+
+    return settings.MEDIA_ENGINE.get("DATA_DIR")
+
+
+def validate_client_path(raw):
+    """:func:`validate_path` against this engine's own data directory: what views and services call."""
+    return validate_path(raw, data_dir=engine_data_dir())
