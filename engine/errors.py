@@ -4,7 +4,8 @@ DRF exceptions pass through :func:`exception_handler`; plain Django views, middl
 URL resolver's 404/500 use :func:`error_response`, so one shape reaches every client.
 """
 
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 
 
@@ -30,6 +31,10 @@ def exception_handler(exc, context):
     # Imported here: rest_framework.views imports the permission classes, which use this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -65,3 +70,7 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     return error_response(status.HTTP_403_FORBIDDEN, "You do not have permission to perform this action.", "permission_denied")
+
+
+def csrf_failure(request, reason=""):
+    return error_response(status.HTTP_403_FORBIDDEN, "Cross-site request refused.", "csrf_failed")

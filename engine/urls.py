@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from engine.status import system_status
+from engine.status import SystemStatus
 
 urlpatterns = [
-    path("system/status", system_status, name="system-status"),
+    path("system/status", SystemStatus.as_view(), name="system-status"),
     path("django-admin/", admin.site.urls),
     path("", include("security.urls")),
     path("", include("library.urls")),

@@ -54,20 +54,22 @@ def is_trusted_proxy(address):
 def forwarded_client(peer, forwarded_for):
     """The right-most untrusted hop of ``X-Forwarded-For`` sent by the trusted ``peer``.
 
-    Returns None when the header is missing or its first untrusted hop is not an address: a
-    garbled header is the proxy's word, and we refuse to guess rather than fall back to a hop
-    the client wrote.
+    Returns None when the header is missing or a hop before the first untrusted one is not an
+    address: a garbled header is the proxy's word, and we refuse to guess rather than fall back
+    to a hop the client wrote.
     """
     if not forwarded_for:
         return None
-    hops = [hop for hop in forwarded_for.split(",")][-MAX_HOPS:]
-    for hop in reversed(hops):
+    address = None
+    for hop in reversed(forwarded_for.split(",")[-MAX_HOPS:]):
         address = parse_ip(hop)
         if address is None:
             return None
         if not is_trusted_proxy(address):
             return address
-    return None
+    # Every hop is a trusted proxy: the left-most is the original client (say, a tool on the
+    # proxy's own host).
+    return address
 
 
 def client_ip(peer_text, forwarded_for=None):

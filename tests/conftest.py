@@ -29,7 +29,7 @@ class EngineClient:
     def request(self, method, path, *, key=None, headers=None, **kwargs):
         from engine.asgi import application
 
-        headers = dict(headers or {})
+        headers = httpx.Headers(headers or {})
         key = key if key is not None else self.key
         if key is not None:
             headers["X-Api-Key"] = key
@@ -101,3 +101,11 @@ def client_as(db, make_key):
         return EngineClient(key=plaintext, **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counts (and anything else cached) never carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()

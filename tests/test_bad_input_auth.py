@@ -1,0 +1,64 @@
+"""Hostile requests to the authentication layer get a JSON 400/401, never a 500, and change nothing."""
+
+import pytest
+
+from security.models import ApiKey
+
+KEYS = "/admin/api-keys"
+
+
+def assert_json_error(response, status):
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["code"], str) and body["code"]
+
+
+def test_ten_kilobyte_key_is_refused(remote):
+    assert_json_error(remote.get(KEYS, key="mek_" + "A" * 10_000), 401)
+
+
+def test_non_utf8_key_header_is_refused(remote):
+    response = remote.get(KEYS, headers=[(b"X-Api-Key", b"mek_\xff\xfe\x80")])
+    assert_json_error(response, 401)
+
+
+def test_key_header_sent_twice_is_refused_even_if_both_are_valid(remote, make_key):
+    _, plaintext = make_key("Administrator")
+    response = remote.get(KEYS, headers=[("X-Api-Key", plaintext), ("X-Api-Key", plaintext)])
+    assert_json_error(response, 401)
+
+
+def test_query_string_key_is_not_accepted_outside_the_hub(remote, make_key):
+    _, plaintext = make_key("Administrator")
+    assert_json_error(remote.get(KEYS, params={"access_token": plaintext}), 401)
+    assert_json_error(remote.get(KEYS, params={"api_key": plaintext}), 401)
+
+
+def test_bearer_key_is_not_accepted_outside_the_hub(remote, make_key):
+    _, plaintext = make_key("Administrator")
+    assert_json_error(remote.get(KEYS, headers={"Authorization": f"Bearer {plaintext}"}), 401)
+
+
+@pytest.mark.parametrize(
+    "content, content_type",
+    [
+        (b"{not json", "application/json"),
+        (b"[1, 2, 3]", "application/json"),
+        (b'"label"', "application/json"),
+        (b"\xff\xfe garbage", "application/json"),
+        (b"label=x&role=Consumer", "application/x-www-form-urlencoded"),
+        (b'{"label": "x", "role": "Consumer"}', "text/plain"),
+    ],
+)
+def test_malformed_bodies_are_refused_and_change_nothing(client_as, content, content_type):
+    admin = client_as("Administrator")
+    response = admin.post(KEYS, content=content, headers={"Content-Type": content_type})
+    assert response.status_code in (400, 415)
+    assert set(response.json()) >= {"detail", "code"}
+    assert ApiKey.objects.count() == 1  # only the caller's own key
+
+
+def test_non_utf8_host_and_origin_are_refused_not_crashing(remote):
+    response = remote.post(KEYS, headers=[(b"Origin", b"http://\xff\xfe"), (b"X-Forwarded-For", b"\xff\x00")])
+    assert_json_error(response, 401)
