@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "channels",
+    "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
     "engine",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "security.ratelimit.RateLimitMiddleware",
     "security.middleware.PrincipalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,6 +113,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# django-ratelimit calls local memory "not a shared cache" (E003): true, and harmless while one
+# process serves every request, which is the embedded default; security/checks.py refuses to
+# start several workers with it. Its W001 ("not officially supported") predates Django's own
+# RedisCache, whose add (SET NX) and incr (INCRBY) are atomic across processes.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not REDIS_URL and MEDIA_ENGINE["WORKERS"] <= 1:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class SecurityConfig(AppConfig):
     name = "security"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from security import checks  # noqa: F401  (registers the system checks)

@@ -5,6 +5,9 @@ import tempfile
 
 os.environ.setdefault("MEDIA_ENGINE_DATA_DIR", tempfile.mkdtemp(prefix="media-engine-test-"))
 os.environ.setdefault("MEDIA_ENGINE_SECRET_KEY", "test-only-signing-key-not-a-secret")
+# Generous quotas so other behaviours' tests never meet a 429; the rate-limit tests set the real ones.
+for _policy in ("KEYGEN", "STREAM", "GENERAL"):
+    os.environ.setdefault(f"MEDIA_ENGINE_RATE_{_policy}", "10000/m")
 
 from engine.settings import *  # noqa: E402,F401,F403
 
