@@ -1,0 +1,157 @@
+"""Real servers for tests: redis-server, engine processes, or any other binary, on loopback.
+
+Each server runs as a child process on a free random loopback port, with a readiness probe, and
+is stopped (and its log shown on failure) when the ``with`` block ends. A test that needs a
+binary that is not installed skips with a loud reason instead of failing.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK = "127.0.0.1"
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def require_binary(name, *, search=()):
+    """The path of ``name`` (also looked up in ``search`` directories), or skip the test."""
+    found = shutil.which(name) or next(
+        (str(Path(d) / name) for d in search if (Path(d) / name).exists()), None
+    )
+    if found is None:
+        pytest.skip(f"SKIPPED LOUDLY: {name} is not installed; this test needs a real {name}.")
+    return found
+
+
+def port_accepts(port, host=LOOPBACK):
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+class ServerProcess:
+    """A child process that is ready once ``ready()`` says so; a context manager.
+
+    Output goes to a log file (not a pipe, which a chatty server could fill and block on); the
+    log is part of the error when the server dies or never becomes ready.
+    """
+
+    def __init__(self, name, argv, *, ready, env=None, cwd=None, timeout=30.0):
+        self.name, self.argv, self.ready, self.env, self.cwd, self.timeout = name, argv, ready, env, cwd, timeout
+        self.process = None
+        self.log_path = None
+
+    def start(self):
+        handle, self.log_path = tempfile.mkstemp(prefix=f"{self.name}-", suffix=".log")
+        with os.fdopen(handle, "wb") as log:
+            self.process = subprocess.Popen(
+                self.argv, env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log()}")
+            if self.ready():
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"{self.name} did not become ready in {self.timeout} s:\n{self.log()}")
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def log(self):
+        return Path(self.log_path).read_text(errors="replace")[-4000:] if self.log_path else ""
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+class RedisServer(ServerProcess):
+    """``redis-server`` on a random loopback port, nothing persisted to disk."""
+
+    def __init__(self):
+        binary = require_binary("redis-server")
+        self.port = free_port()
+        argv = [binary, "--port", str(self.port), "--bind", LOOPBACK, "--save", "", "--appendonly", "no"]
+        super().__init__("redis", argv, ready=lambda: port_accepts(self.port))
+
+    @property
+    def url(self):
+        return f"redis://{LOOPBACK}:{self.port}/0"
+
+
+def engine_environment(data_dir, **settings):
+    """The environment of an engine process: this one's, minus every ``MEDIA_ENGINE_*`` and
+    Django setting inherited from the test run, plus ``settings`` (``REDIS_URL="..."`` becomes
+    ``MEDIA_ENGINE_REDIS_URL``)."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("MEDIA_ENGINE_") and name != "DJANGO_SETTINGS_MODULE"
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "engine.settings"
+    env["MEDIA_ENGINE_DATA_DIR"] = str(data_dir)
+    env["PYTHONUNBUFFERED"] = "1"
+    for name, value in settings.items():
+        env[f"MEDIA_ENGINE_{name}"] = str(value)
+    return env
+
+
+def manage(env, *args, input=None, check=True):
+    """Run ``manage.py`` with ``env``; returns the completed process (stdout, stderr as text)."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env, cwd=ROOT, input=input, capture_output=True, text=True, timeout=120,
+    )
+    if check and result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-4000:]}")
+    return result
+
+
+class EngineServer(ServerProcess):
+    """``manage.py serve`` on a random loopback port, ready once ``/system/status`` answers.
+
+    ``env`` comes from :func:`engine_environment`; run ``manage(env, "migrate")`` first.
+    """
+
+    def __init__(self, env, *, timeout=60.0):
+        self.port = free_port()
+        argv = [sys.executable, str(ROOT / "manage.py"), "serve", "--host", LOOPBACK, "--port", str(self.port)]
+        super().__init__("engine", argv, ready=self._answers, env=env, cwd=ROOT, timeout=timeout)
+
+    @property
+    def url(self):
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def _answers(self):
+        try:
+            return httpx.get(f"{self.url}/system/status", timeout=1.0).status_code == 200
+        except httpx.HTTPError:
+            return False
