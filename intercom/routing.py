@@ -1,7 +1,17 @@
-"""WebSocket routing. The hub consumer is added by the Intercom; until then every upgrade is refused."""
+"""WebSocket routing: the Intercom hub at ``/hubs/intercom``; every other upgrade gets a 404."""
+
+from engine.errors import error_response
+from intercom.consumer import IntercomConsumer
+from intercom.denial import refuse
+
+HUB_PATH = "/hubs/intercom"
+
+hub_application = IntercomConsumer.as_asgi()
 
 
 async def websocket_application(scope, receive, send):
+    if scope.get("path") == HUB_PATH:
+        return await hub_application(scope, receive, send)
     message = await receive()
     if message["type"] == "websocket.connect":
-        await send({"type": "websocket.close", "code": 1008})
+        await refuse(scope, send, error_response(404, "Not found.", "not_found"))

@@ -1,0 +1,29 @@
+"""Refusing a WebSocket upgrade so that it never becomes an open socket.
+
+Servers that advertise the ASGI ``websocket.http.response`` extension (uvicorn does) can answer
+the upgrade request with a real HTTP response: the client sees the 401, 403, 404, 409 or 429
+with its JSON body and headers, as it would from the API. Others (daphne) can only reject the
+upgrade, which they turn into a bare 403.
+"""
+
+DENIAL_EXTENSION = "websocket.http.response"
+POLICY_VIOLATION = 1008
+
+
+def supports_denial_response(scope):
+    return DENIAL_EXTENSION in (scope.get("extensions") or {})
+
+
+async def refuse(scope, send, response):
+    """Answer the pending upgrade with the Django ``response`` (an error), or reject it plainly."""
+    if not supports_denial_response(scope):
+        await send({"type": "websocket.close", "code": POLICY_VIOLATION})
+        return
+    headers = [
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, value in response.headers.items()
+        if name.lower() != "content-length"
+    ]
+    headers.append((b"content-length", str(len(response.content)).encode("ascii")))
+    await send({"type": "websocket.http.response.start", "status": response.status_code, "headers": headers})
+    await send({"type": "websocket.http.response.body", "body": response.content, "more_body": False})

@@ -1,0 +1,57 @@
+"""The hub's HTTP side: negotiate (what SignalR clients call first) and browser tickets.
+
+Both are authenticated, rate-limited and role-checked by the middleware like every route;
+negotiate is CSRF-exempt because SignalR clients POST it without a token (it changes nothing
+and needs a key).
+"""
+
+from django.views.decorators.csrf import csrf_exempt
+from django.http import JsonResponse
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from engine.errors import error_response
+from intercom import connections
+from security import tickets
+from security.permissions import IsConsumer, role_required
+from security.roles import Role
+
+NEGOTIATE_VERSION = 1
+TRANSPORTS = [{"transport": "WebSockets", "transferFormats": ["Text"]}]
+
+
+@csrf_exempt
+@role_required(Role.CONSUMER)
+def negotiate(request):
+    if request.method != "POST":
+        return error_response(405, "Use POST.", "method_not_allowed", headers={"Allow": "POST"})
+    requested = request.GET.get("negotiateVersion", "0")
+    if not requested.isdigit() or len(requested) > 4:
+        return error_response(400, "negotiateVersion must be a whole number.", "invalid")
+    version = min(int(requested), NEGOTIATE_VERSION)
+    connection_id, token = connections.new_connection(request.principal, version)
+    body = {"connectionId": connection_id, "availableTransports": TRANSPORTS}
+    if version >= 1:
+        body = {"negotiateVersion": version, "connectionToken": token, **body}
+    return JsonResponse(body)
+
+
+class TicketSerializer(serializers.Serializer):
+    ticket = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class HubTicketView(APIView):
+    """``POST`` → a ticket usable once, within ~30 s, as the hub's ``access_token``."""
+
+    permission_classes = [IsConsumer]
+
+    def post(self, request):
+        if request.user.via == "ticket":
+            return Response(
+                {"detail": "A ticket cannot be exchanged for another ticket.", "code": "permission_denied"},
+                status=403,
+            )
+        issued = tickets.issue(request.user)
+        return Response(TicketSerializer(issued).data)
