@@ -31,6 +31,9 @@ MEDIA_ENGINE = {
     "RATE_STREAM": env.text("RATE_STREAM", "100/m"),
     "RATE_GENERAL": env.text("RATE_GENERAL", "60/m"),
     "REDIS_URL": REDIS_URL,
+    # "nginx": the engine checks the caller and the file, nginx sends the bytes (X-Accel-Redirect).
+    "STREAM_OFFLOAD": env.text("STREAM_OFFLOAD", "").lower(),
+    "STREAM_OFFLOAD_PREFIX": env.text("STREAM_OFFLOAD_PREFIX", "/_protected").rstrip("/"),
 }
 
 INSTALLED_APPS = [

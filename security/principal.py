@@ -4,6 +4,7 @@ HTTP middleware, the DRF authentication class, plain views and the hub's WebSock
 all call :func:`resolve_principal`; none of them reads a credential itself.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,9 +14,12 @@ from security import keys, tickets
 from security.localhost import is_local_request
 from security.models import ApiKey
 from security.roles import Role
+from security.stream_links import InvalidLink, presents_link, stream_link_signer
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 HUB_PATH_PREFIX = "/hubs/"
+#: The only path a signed stream link authenticates: the file itself, not ``/link`` or any API.
+STREAM_LINK_PATH = re.compile(r"/stream/([0-9]{1,18})", re.ASCII)
 
 
 class InvalidCredentials(Exception):
@@ -38,6 +42,8 @@ class Principal:
     role: Role
     key: ApiKey | None = None
     via: str = "key"
+    #: Set for a signed stream link (``via="link"``): the one asset this principal may stream.
+    asset_id: int | None = None
 
     is_authenticated = True
 
@@ -104,6 +110,25 @@ def _touch(key, now):
         key.last_used_at = now
 
 
+def authenticate_stream_link(asset_id, query):
+    """The principal of a signed stream link: the issuing key's role, for that one asset only.
+
+    The issuing key is looked up through ``ApiKey.objects.active()`` on every request, so a link
+    stops working the moment its key is revoked or expires.
+    """
+    try:
+        claim = stream_link_signer.claim(asset_id, query)
+        stream_link_signer.check(claim)
+    except InvalidLink:
+        raise InvalidCredentials("Invalid or expired stream link.") from None
+    now = timezone.now()
+    key = ApiKey.objects.active(now).filter(key_id=claim.key_id).first()
+    if key is None:
+        raise InvalidCredentials("Invalid or expired stream link.")
+    _touch(key, now)
+    return Principal(role=Role(key.role), key=key, via="link", asset_id=claim.asset_id)
+
+
 def resolve_principal(facts):
     """The caller of a request, None for nobody; :class:`InvalidCredentials` for a bad key."""
     plaintext = presented_key(facts)
@@ -111,6 +136,9 @@ def resolve_principal(facts):
         if facts.path.startswith(HUB_PATH_PREFIX) and tickets.looks_like_ticket(plaintext):
             return tickets.redeem(plaintext, facts)
         return authenticate_key(plaintext)
+    stream = STREAM_LINK_PATH.fullmatch(facts.path)
+    if stream is not None and presents_link(facts.query):
+        return authenticate_stream_link(int(stream.group(1)), facts.query)
     if is_local_request(facts):
         return LOCALHOST
     return None

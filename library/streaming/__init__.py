@@ -1,0 +1,1 @@
+"""Streaming: ``GET/HEAD /stream/{asset_id}`` with byte ranges, from files that stay in the library."""

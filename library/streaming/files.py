@@ -1,0 +1,136 @@
+"""Opening an asset's file so that what is read is what was checked: inside an enabled root.
+
+The scan recorded a path; by the time a client asks for it, the file may have been replaced by a
+symlink to ``/etc/shadow``, its folder may have been disabled or removed, or it may be gone.
+So every request resolves the location's real path, checks it against the *enabled* roots, and
+then opens exactly that real path one component at a time from ``/`` with ``O_NOFOLLOW``: a
+symlink swapped into any component after the check makes the open fail instead of being
+followed. There is no window between the check and the open.
+
+Nothing here puts a server path into an exception message: callers turn failures into 404s.
+"""
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from library.models import AssetLocation, LibraryRoot
+
+_DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# O_NONBLOCK: opening a FIFO planted in the library must not hang the worker thread.
+_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+_VANISHED = frozenset({errno.ENOENT, errno.ENOTDIR})
+
+
+class FileUnavailable(Exception):
+    """The asset has no file that may be served now (a 404 for the client)."""
+
+
+@dataclass
+class OpenedFile:
+    """An open, regular, contained file: its descriptor, ``fstat`` and where it lives.
+
+    ``real_path`` is for the nginx offload only and never reaches a client.
+    """
+
+    fd: int
+    stat: os.stat_result
+    location: AssetLocation
+    real_path: bytes
+
+    @property
+    def size(self):
+        return self.stat.st_size
+
+    @property
+    def matches_scan(self):
+        """Whether the file is still the one the scan hashed, so the content hash names it."""
+        return self.stat.st_size == self.location.size and self.stat.st_mtime_ns == self.location.mtime_ns
+
+    def close(self):
+        if self.fd >= 0:
+            fd, self.fd = self.fd, -1
+            os.close(fd)
+
+
+def _inside(real_path, root_path):
+    root = root_path.rstrip(b"/") + b"/"
+    return real_path.startswith(root)
+
+
+def _open_without_symlinks(real_path):
+    """Open an absolute, symlink-free path component by component, following no link."""
+    parts = [part for part in real_path.split(b"/") if part]
+    if not parts:
+        raise IsADirectoryError(errno.EISDIR, "not a file")
+    directory = os.open(b"/", _DIRECTORY_FLAGS)
+    try:
+        for part in parts[:-1]:
+            if part in (b".", b".."):
+                raise PermissionError(errno.EACCES, "not a canonical path")
+            child = os.open(part, _DIRECTORY_FLAGS, dir_fd=directory)
+            os.close(directory)
+            directory = child
+        return os.open(parts[-1], _FILE_FLAGS, dir_fd=directory)
+    finally:
+        os.close(directory)
+
+
+def _mark_missing(location):
+    if location.missing_since is None:
+        now = timezone.now()
+        AssetLocation.objects.filter(pk=location.pk, missing_since__isnull=True).update(missing_since=now)
+        location.missing_since = now
+
+
+def open_location(location, enabled_roots):
+    """The :class:`OpenedFile` for one location, or :class:`FileUnavailable`.
+
+    ``enabled_roots`` are the real paths (bytes) of the enabled library roots. A file that is
+    gone from a root that is itself still there is marked missing.
+    """
+    root = location.root
+    if not root.enabled:
+        raise FileUnavailable()
+    raw = bytes(location.raw_path)
+    if not raw or raw.startswith(b"/") or b"\x00" in raw:
+        raise FileUnavailable()
+    root_path = os.fsencode(root.path)
+    try:
+        real_path = os.path.realpath(os.path.join(root_path, raw))
+    except (OSError, ValueError):
+        raise FileUnavailable() from None
+    if not any(_inside(real_path, enabled) for enabled in enabled_roots):
+        raise FileUnavailable()
+    try:
+        fd = _open_without_symlinks(real_path)
+    except OSError as exc:
+        if exc.errno in _VANISHED and os.path.isdir(root_path) and not os.path.lexists(os.path.join(root_path, raw)):
+            _mark_missing(location)
+        raise FileUnavailable() from None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise FileUnavailable()
+        os.set_blocking(fd, True)
+    except (OSError, FileUnavailable):
+        os.close(fd)
+        raise FileUnavailable() from None
+    return OpenedFile(fd=fd, stat=status, location=location, real_path=real_path)
+
+
+def open_asset(asset):
+    """The first usable location of an asset, opened; :class:`FileUnavailable` when none is."""
+    enabled_roots = [os.fsencode(path) for path in LibraryRoot.objects.filter(enabled=True).values_list("path", flat=True)]
+    if not enabled_roots:
+        raise FileUnavailable()
+    locations = asset.locations.filter(missing_since__isnull=True, root__enabled=True).select_related("root")
+    for location in locations:
+        try:
+            return open_location(location, enabled_roots)
+        except FileUnavailable:
+            continue
+    raise FileUnavailable()
