@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from engine.status import SystemStatus
+from security.admin_login import protect as protect_admin_login
 
 urlpatterns = [
     path("system/status", SystemStatus.as_view(), name="system-status"),
+    path("django-admin/login/", protect_admin_login(admin.site.login)),
     path("django-admin/", admin.site.urls),
     path("", include("security.urls")),
     path("", include("library.urls")),
