@@ -61,7 +61,7 @@ def _inside(real_path, root_path):
     return real_path.startswith(root)
 
 
-def _open_without_symlinks(real_path):
+def open_without_symlinks(real_path):
     """Open an absolute, symlink-free path component by component, following no link."""
     parts = [part for part in real_path.split(b"/") if part]
     if not parts:
@@ -106,7 +106,7 @@ def open_location(location, enabled_roots):
     if not any(_inside(real_path, enabled) for enabled in enabled_roots):
         raise FileUnavailable()
     try:
-        fd = _open_without_symlinks(real_path)
+        fd = open_without_symlinks(real_path)
     except OSError as exc:
         if exc.errno in _VANISHED and os.path.isdir(root_path) and not os.path.lexists(os.path.join(root_path, raw)):
             _mark_missing(location)
