@@ -38,6 +38,13 @@ class IntercomConsumer(AsyncConsumer):
     client_timeout = 30.0
     key_check_interval = 30.0
 
+    def __init__(self, **timeouts):
+        """``as_asgi(handshake_timeout=..., ...)`` overrides the timings (tests use short ones)."""
+        for name, seconds in timeouts.items():
+            if not hasattr(type(self), name):
+                raise TypeError(f"unknown setting {name}")
+            setattr(self, name, float(seconds))
+
     async def websocket_connect(self, message):
         outcome = await database_sync_to_async(admit)(self.scope)
         if not isinstance(outcome, Admission):
@@ -64,6 +71,7 @@ class IntercomConsumer(AsyncConsumer):
         self.opened_at = self.last_received_at = now
         self.next_ping_at = now + self.ping_interval
         self.next_key_check_at = now + self.key_check_interval
+        self.timers_changed = asyncio.Event()
         self.watchdog = loop.create_task(self._watch())
 
     async def websocket_receive(self, message):
@@ -113,6 +121,8 @@ class IntercomConsumer(AsyncConsumer):
             await self._close(NORMAL_CLOSURE)
             return
         self.handshaken = True
+        self.next_ping_at = asyncio.get_running_loop().time() + self.ping_interval
+        self.timers_changed.set()
         await self.send({"type": "websocket.send", "text": protocol.handshake_response()})
 
     async def _handle(self, record):
@@ -197,7 +207,12 @@ class IntercomConsumer(AsyncConsumer):
                 deadlines.append(self.opened_at + self.handshake_timeout if not self.handshaken else self.next_ping_at)
                 if self.handshaken:
                     deadlines.append(self.last_received_at + self.client_timeout)
-                await asyncio.sleep(max(0.0, min(d for d in deadlines if d is not None) - loop.time()) + 0.01)
+                pause = max(0.0, min(d for d in deadlines if d is not None) - loop.time()) + 0.01
+                self.timers_changed.clear()
+                try:
+                    await asyncio.wait_for(self.timers_changed.wait(), pause)
+                except TimeoutError:
+                    pass
         except asyncio.CancelledError:
             raise
         except Exception:
