@@ -34,6 +34,15 @@ MEDIA_ENGINE = {
     # "nginx": the engine checks the caller and the file, nginx sends the bytes (X-Accel-Redirect).
     "STREAM_OFFLOAD": env.text("STREAM_OFFLOAD", "").lower(),
     "STREAM_OFFLOAD_PREFIX": env.text("STREAM_OFFLOAD_PREFIX", "/_protected").rstrip("/"),
+    # Metadata providers: base URLs are settings so a deployment (or a test) can point elsewhere.
+    "TMDB_URL": env.text("TMDB_URL", "https://api.themoviedb.org/3"),
+    "MUSICBRAINZ_URL": env.text("MUSICBRAINZ_URL", "https://musicbrainz.org/ws/2"),
+    "MUSICBRAINZ_CONTACT": env.text("MUSICBRAINZ_CONTACT", "https://github.com/media-engine/media-engine"),
+    # Secret store: the master key itself (MEDIA_ENGINE_MASTER_KEY) is read from the environment
+    # when needed and never copied into settings, where debug pages and diffsettings could show it.
+    "MASTER_KEY_FILE": env.text("MASTER_KEY_FILE") or None,
+    "ALLOW_KEYFILE": env.flag("ALLOW_KEYFILE", False),
+    "EMBEDDED_DATABASE": not env.text("DATABASE_URL"),
 }
 
 INSTALLED_APPS = [

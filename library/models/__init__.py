@@ -2,6 +2,7 @@
 
 from library.models.claims import Claim
 from library.models.folders import LibraryRoot, MediaKind
+from library.models.providers import Provider, ProviderName
 from library.models.profiles import Profile
 from library.models.scans import ScanFailure, ScanJob, ScanState
 from library.models.works import Asset, AssetLocation, Work, WorkKind
@@ -12,6 +13,8 @@ __all__ = [
     "Claim",
     "LibraryRoot",
     "MediaKind",
+    "Provider",
+    "ProviderName",
     "Profile",
     "ScanFailure",
     "ScanJob",

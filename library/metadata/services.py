@@ -1,0 +1,97 @@
+"""Writes about metadata: recording claims and resolving them into a work's canonical values.
+
+Every entry point — the lock-claim and resolve endpoints, the scanner, provider look-ups —
+goes through these functions, so the canonical columns, ``Work.metadata`` and ``search_text``
+are written in one place, by :func:`resolve_work`, from the rule in ``resolution.py``.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from library.metadata.fields import COLUMN_FIELDS, InvalidClaim, column_value, normalise
+from library.metadata.resolution import LOCKABLE_SOURCES, ClaimRecord, canonical_values
+from library.search import search_text
+from library.models import Claim, Work
+
+
+def record_claims(work, values, *, source, confidence=1.0, claimed_by="", locked=False):
+    """Append one claim per ``{field: value}``; return the claims made.
+
+    A value the same source already claims most recently for that field is not repeated, so a
+    look-up run twice leaves one claim. Only ``user`` claims can be locked: a file's tags or a
+    provider's answer cannot pin a value. Raises :class:`InvalidClaim` before writing anything.
+    """
+    if locked and source not in LOCKABLE_SOURCES:
+        raise InvalidClaim(f"Claims from {source!r} cannot be locked.", "not_lockable")
+    confidence = min(max(float(confidence), 0.0), 1.0)
+    normalised = {field: normalise(field, value) for field, value in values.items()}
+    made = []
+    now = timezone.now()
+    for field, value in normalised.items():
+        if not locked:
+            latest = (
+                Claim.objects.filter(work=work, field=field, source=source, locked=False)
+                .order_by("-claimed_at", "-id").values_list("value", "confidence").first()
+            )
+            if latest == (value, confidence):
+                continue
+        made.append(Claim(
+            work=work, field=field, value=value, source=source, confidence=confidence,
+            locked=locked, claimed_by=claimed_by[:200], claimed_at=now,
+        ))
+    return Claim.objects.bulk_create(made)
+
+
+def lock_claim(work, field, value, *, principal):
+    """A locked ``user`` claim that wins resolution, and the work re-resolved for that field."""
+    with transaction.atomic():
+        (claim,) = Claim.objects.bulk_create([Claim(
+            work=work, field=field, value=normalise(field, value), source="user", confidence=1.0,
+            locked=True, claimed_by=principal.describe()[:200], claimed_at=timezone.now(),
+        )])
+        resolve_work(work, fields=[field])
+    return claim
+
+
+def resolve_work(work, fields=None):
+    """Recompute ``work``'s canonical values from its claims and save them; return what changed.
+
+    ``fields`` limits the work to some fields (default: every field that has claims). Fields
+    without any claim are left as they are; a field whose claims all weigh nothing is cleared.
+    Returns ``{field: new_value}`` for the values that changed.
+    """
+    from library.providers.selectors import source_weights
+
+    with transaction.atomic():
+        work = Work.objects.select_for_update().get(pk=work.pk)
+        claims = Claim.objects.filter(work=work)
+        if fields is not None:
+            claims = claims.filter(field__in=list(fields))
+        resolved = canonical_values([ClaimRecord.of(claim) for claim in claims], source_weights())
+        changed = {}
+        metadata = dict(work.metadata or {})
+        for field, value in resolved.items():
+            if field in COLUMN_FIELDS:
+                new = column_value(field, value)
+                if getattr(work, field) != new:
+                    setattr(work, field, new)
+                    changed[field] = new
+            elif value is None:
+                if metadata.pop(field, None) is not None:
+                    changed[field] = None
+            elif metadata.get(field) != value:
+                metadata[field] = value
+                changed[field] = value
+        if changed:
+            work.metadata = metadata
+            work.search_text = search_text(work)
+            work.updated_at = timezone.now()
+            work.save(update_fields=[*COLUMN_FIELDS, "metadata", "search_text", "updated_at"])
+    return changed
+
+
+def canonical_view(work):
+    """The work's canonical values as the API shows them after a resolve."""
+    values = {field: getattr(work, field) for field in COLUMN_FIELDS}
+    values.update(work.metadata or {})
+    return values
