@@ -9,8 +9,8 @@ class ApiKeyQuerySet(models.QuerySet):
     def active(self, now=None):
         """Keys that authenticate: not revoked and not past their expiry.
 
-        Every path that accepts a key (HTTP, hub, signed links, tickets) goes through this one
-        filter, so an expired key cannot slip through a second query that forgot the expiry.
+        The queryset form of :meth:`ApiKey.is_active`; code that accepts a key checks one or
+        the other, so an expired key cannot slip through a lookup that forgot the expiry.
         """
         now = now or timezone.now()
         return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
@@ -64,3 +64,18 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.target}"
+
+
+class ProviderSecret(models.Model):
+    """A provider's API key, stored only as Fernet ciphertext (see ``security/secret_store.py``)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    ciphertext = models.TextField(editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_by = models.CharField(max_length=200, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"secret for {self.name}"

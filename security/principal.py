@@ -96,8 +96,13 @@ def authenticate_key(plaintext):
     except keys.MalformedKey:
         raise InvalidCredentials() from None
     now = timezone.now()
-    key = ApiKey.objects.active(now).filter(key_id=parsed.key_id).first()
-    if key is None or not keys.verify(parsed.plaintext, key.digest):
+    try:
+        # A plain primary-index lookup: this query runs on every request, and the ORM spends
+        # twice as long compiling the `active()` filter as SQLite spends answering it.
+        key = ApiKey.objects.get(key_id=parsed.key_id)
+    except ApiKey.DoesNotExist:
+        raise InvalidCredentials() from None
+    if not key.is_active(now) or not keys.verify(parsed.plaintext, key.digest):
         raise InvalidCredentials()
     _touch(key, now)
     return Principal(role=Role(key.role), key=key)
