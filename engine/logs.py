@@ -10,7 +10,7 @@ import re
 
 from security.keys import KEY_PATTERN
 
-_QUERY_SECRET = re.compile(r"(?i)\b(access_token|sig|signature|token|ticket)=[^&\s\"']*")
+_QUERY_SECRET = re.compile(r"(?i)\b(access_token|api_key|sig|signature|token|ticket)=[^&\s\"']*")
 _HEADER_SECRET = re.compile(r"(?i)\b(x-api-key|authorization)(\"?\s*[:=]\s*\"?)(bearer\s+)?[^\s,\"']+")
 _KEY = re.compile(KEY_PATTERN.pattern.strip("^$"))
 

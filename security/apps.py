@@ -7,3 +7,7 @@ class SecurityConfig(AppConfig):
 
     def ready(self):
         from security import checks  # noqa: F401  (registers the system checks)
+        from engine import health
+        from security import master_key
+
+        health.register(master_key.warnings)

@@ -1,0 +1,1 @@
+"""Metadata providers (TMDB, MusicBrainz): settings, HTTP clients, look-up tasks."""

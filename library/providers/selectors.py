@@ -1,0 +1,11 @@
+"""Reads about providers that other parts of the library need."""
+
+from library.metadata.resolution import FIXED_WEIGHTS
+from library.models import Provider
+
+
+def source_weights():
+    """``{source: weight}`` for claim resolution: the fixed sources plus each provider's weight."""
+    weights = dict(FIXED_WEIGHTS)
+    weights.update({provider.name: provider.weight for provider in Provider.objects.ensure_all()})
+    return weights
