@@ -31,6 +31,9 @@ MEDIA_ENGINE = {
     "RATE_STREAM": env.text("RATE_STREAM", "100/m"),
     "RATE_GENERAL": env.text("RATE_GENERAL", "60/m"),
     "REDIS_URL": REDIS_URL,
+    # Background tasks: "inprocess" runs them in a thread of `manage.py serve` (the embedded
+    # default); "external" leaves them to separate `manage.py db_worker` processes.
+    "TASK_WORKER": env.text("TASK_WORKER", "inprocess").lower(),
     # "nginx": the engine checks the caller and the file, nginx sends the bytes (X-Accel-Redirect).
     "STREAM_OFFLOAD": env.text("STREAM_OFFLOAD", "").lower(),
     "STREAM_OFFLOAD_PREFIX": env.text("STREAM_OFFLOAD_PREFIX", "/_protected").rstrip("/"),

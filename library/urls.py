@@ -1,6 +1,10 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("library.folders.urls")),
+    path("", include("library.ingestion.urls")),
+    path("", include("library.browse.urls")),
+    path("", include("library.profiles.urls")),
     path("", include("library.metadata.urls")),
     path("", include("library.providers.urls")),
     path("", include("library.streaming.urls")),

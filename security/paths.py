@@ -206,8 +206,13 @@ def check_location(real, *, data_dir=None):
 
 
 def validate_path(raw, *, data_dir=None):
-    """Both gates; returns the resolved real path a library root is stored under."""
+    """Both gates; returns the resolved real path a library root is stored under.
+
+    The place is checked as spelled (``/proc/self/cwd`` is refused although it resolves to
+    wherever the engine runs) and as resolved (a symlink to ``/etc`` is refused wherever it is).
+    """
     check_syntax(raw)
+    check_location(os.path.normpath(raw), data_dir=data_dir)
     return check_location(resolve(raw), data_dir=data_dir)
 
 

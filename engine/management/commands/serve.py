@@ -20,6 +20,12 @@ class Command(BaseCommand):
         import uvicorn
 
         config = settings.MEDIA_ENGINE
+        if config.get("TASK_WORKER", "inprocess") == "inprocess":
+            # Embedded default: queued scans run in a thread of this process (which also
+            # re-queues scans a killed process left RUNNING); "external" leaves them to db_worker.
+            from library.worker import start_in_process_worker
+
+            start_in_process_worker()
         uvicorn.run(
             "engine.asgi:application",
             host=host or config["HOST"],

@@ -1,0 +1,106 @@
+"""Django admin for the library: read-mostly views of folders, works, assets, profiles and scans.
+
+Changes go through the REST API, whose services validate paths, keep the Owner an Administrator
+and write the audit trail; the admin's only write is "Scan now", which calls the same service.
+"""
+
+from django.contrib import admin, messages
+
+from library.errors import Conflict
+from library.ingestion import services as ingestion
+from library.models import Asset, AssetLocation, LibraryRoot, Profile, ScanFailure, ScanJob, Work
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LibraryRoot)
+class LibraryRootAdmin(ReadOnlyAdmin):
+    list_display = ["path", "media_kind", "enabled", "accessible", "readable", "checked_at"]
+    list_filter = ["media_kind", "enabled"]
+    actions = ["scan_now"]
+
+    @admin.action(description="Scan the selected folders now")
+    def scan_now(self, request, queryset):
+        for folder in queryset:
+            try:
+                job = ingestion.queue_scan(folder)
+            except Conflict as refused:
+                self.message_user(request, f"{folder.path}: {refused.detail}", messages.WARNING)
+            else:
+                self.message_user(request, f"{folder.path}: scan {job.pk} queued.")
+
+    def has_change_permission(self, request, obj=None):
+        # Needed for the action to show; the change form itself stays read-only.
+        return obj is None and request.user.is_superuser
+
+
+class AssetInline(admin.TabularInline):
+    model = Asset
+    fields = ["content_hash", "mime_type", "size", "duration"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Work)
+class WorkAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "year", "artist", "album", "author", "series", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["search_text"]
+    inlines = [AssetInline]
+
+
+class LocationInline(admin.TabularInline):
+    model = AssetLocation
+    fields = ["root", "relative_path", "size", "mtime_ns", "missing_since", "seen_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Asset)
+class AssetAdmin(ReadOnlyAdmin):
+    list_display = ["content_hash", "mime_type", "size", "duration", "work"]
+    list_filter = ["mime_type"]
+    search_fields = ["content_hash"]
+    inlines = [LocationInline]
+
+
+@admin.register(Profile)
+class ProfileAdmin(ReadOnlyAdmin):
+    list_display = ["display_name", "role", "is_owner", "avatar_color", "created_at"]
+    list_filter = ["role"]
+
+
+class FailureInline(admin.TabularInline):
+    model = ScanFailure
+    fields = ["relative_path", "reason", "at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScanJob)
+class ScanJobAdmin(ReadOnlyAdmin):
+    list_display = ["id", "folder", "state", "seen", "added", "updated", "unchanged", "missing", "failed", "started_at", "finished_at"]
+    list_filter = ["state"]
+    inlines = [FailureInline]

@@ -1,0 +1,1 @@
+"""Browsing and searching works (``/library/works``)."""

@@ -1,0 +1,58 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+
+from library.browse import selectors
+from library.browse.serializers import AdministratorWorkSerializer, WorkSerializer
+from library.errors import Refused
+from library.models import WorkKind
+from security.permissions import IsConsumer
+from security.roles import Role
+
+
+def _serializer_for(request):
+    principal = getattr(request, "user", None)
+    if principal is not None and getattr(principal, "has_role", None) and principal.has_role(Role.ADMINISTRATOR):
+        return AdministratorWorkSerializer
+    return WorkSerializer
+
+
+class WorkList(generics.ListAPIView):
+    permission_classes = [IsConsumer]
+    serializer_class = WorkSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Case- and accent-insensitive search on title, artist/author, album/series."),
+            OpenApiParameter("kind", str, enum=list(WorkKind.values)),
+            OpenApiParameter("folder", int),
+            OpenApiParameter("ordering", str, description="title, year, created_at, … (prefix - to reverse)"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        kind = params.get("kind") or None
+        if kind is not None and kind not in WorkKind.values:
+            raise Refused(f"Unknown kind {kind!r}.", "invalid_kind")
+        folder = params.get("folder") or None
+        if folder is not None:
+            if not folder.isdigit():
+                raise Refused("folder must be a folder id.", "invalid_folder")
+            folder = int(folder)
+        q = params.get("q", "")
+        if len(q) > 200:
+            raise Refused("The search text is longer than 200 characters.", "invalid_query")
+        try:
+            return selectors.works(q=q, kind=kind, folder=folder, ordering=params.get("ordering") or None)
+        except selectors.BadQuery as error:
+            raise Refused(str(error), "invalid_ordering") from None
+
+
+class WorkDetail(generics.RetrieveAPIView):
+    permission_classes = [IsConsumer]
+    queryset = selectors.work_detail()
+
+    def get_serializer_class(self):
+        return _serializer_for(self.request)

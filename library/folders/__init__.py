@@ -1,0 +1,1 @@
+"""Library roots (``/settings/folders``): creating, changing and checking them."""

@@ -1,0 +1,1 @@
+"""Scanning library roots: walking, recognising, fingerprinting and tagging media files."""

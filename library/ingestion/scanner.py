@@ -1,0 +1,341 @@
+"""One scan of one library root: walk, recognise, fingerprint, tag, and record.
+
+The walk never leaves the root: directories are entered with ``follow_symlinks=False``;
+symbolic links to *files* are followed only when their real path stays inside the root; links to
+directories are never followed (their target, being inside the root, is walked anyway, and a
+loop cannot form). Every file that cannot be taken in becomes a :class:`ScanFailure` with its
+reason and the walk goes on; only a root that cannot be opened at all fails the scan.
+
+Names are handled as bytes from start to end (``raw_path``), so files whose names are not
+valid UTF-8 are found, stored and later opened exactly.
+"""
+
+import errno
+import logging
+import os
+import stat
+import time
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from library.ingestion import detect, events, works
+from library.ingestion.hashing import fingerprint
+from library.ingestion.tags import TagError, read_embedded
+from library.models import Asset, AssetLocation, ScanFailure, ScanState, Work
+from security import paths
+
+logger = logging.getLogger(__name__)
+
+#: Writes of the job row (and IngestionProgress events) happen at most this often.
+PROGRESS_INTERVAL = 0.25
+UPDATE_CHUNK = 500
+
+
+def readable(raw):
+    """The human form of a raw (bytes) relative path; undecodable bytes shown as ``\\xNN``."""
+    return raw.decode("utf-8", errors="backslashreplace")
+
+
+@dataclass
+class _Known:
+    """A location the root already had before this scan."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    missing: bool
+
+
+@dataclass
+class ScanOutcome:
+    media_added: list = field(default_factory=list)
+
+
+class RootUnavailable(Exception):
+    pass
+
+
+class Scanner:
+    """Scans ``job.folder`` and keeps ``job``'s counts; ``on_progress(job)`` is called as it goes."""
+
+    def __init__(self, job, *, on_progress=None):
+        self.job = job
+        self.root = job.folder
+        self.on_progress = on_progress
+        self.root_bytes = os.fsencode(self.root.path)
+        self._last_report = 0.0
+        self._known = {}
+        self._seen = set()
+        self._unlisted_dirs = []
+        self._pending_seen = []
+        self._subdirectories = {}
+
+    # --- the whole scan ------------------------------------------------------------------------
+
+    def run(self):
+        job = self.job
+        job.state = ScanState.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["state", "started_at"])
+        events.scan_started(job)
+        try:
+            self._check_root()
+            self._load_known()
+            for directory, relative in self._walk():
+                self._scan_directory(directory, relative)
+            self._flush_seen()
+            self._mark_missing()
+        except Exception as error:  # the job row must never be left RUNNING by a crash
+            logger.exception("Scan %s of %s failed", job.pk, self.root.path)
+            job.state = ScanState.FAILED
+            job.error = str(error)[:2000] or error.__class__.__name__
+            job.finished_at = timezone.now()
+            job.current_file = ""
+            job.save()
+            events.scan_failed(job)
+            return job
+        job.state = ScanState.COMPLETED
+        job.finished_at = timezone.now()
+        job.current_file = ""
+        job.save()
+        events.scan_completed(job)
+        return job
+
+    def _check_root(self):
+        """The root must still be the validated real path, and readable, before anything is touched."""
+        real = os.path.realpath(self.root.path)
+        if real != self.root.path:
+            raise RootUnavailable("The folder's path now leads elsewhere (a symbolic link was put in its place).")
+        paths.check_location(real, data_dir=paths.engine_data_dir())
+        from library.folders.services import refresh_health
+
+        refresh_health(self.root)
+        if not (self.root.accessible and self.root.readable):
+            raise RootUnavailable("The folder is not accessible or not readable.")
+
+    def _load_known(self):
+        rows = AssetLocation.objects.filter(root=self.root).values_list("id", "raw_path", "size", "mtime_ns", "missing_since")
+        self._known = {bytes(raw): _Known(pk, size, mtime, missing is not None) for pk, raw, size, mtime, missing in rows}
+
+    # --- the walk ------------------------------------------------------------------------------
+
+    def _walk(self):
+        """Directories to scan as ``(absolute bytes, relative bytes)``, depth first, sorted."""
+        stack = [(self.root_bytes, b"")]
+        while stack:
+            directory, relative = stack.pop()
+            yield directory, relative
+            stack.extend(reversed(self._subdirectories.pop(directory, [])))
+
+    def _scan_directory(self, directory, relative):
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            if relative:
+                self._unlisted_dirs.append(relative + b"/")
+                self._fail(relative, f"directory could not be listed: {error.strerror or error}")
+                return
+            raise RootUnavailable(f"The folder could not be listed: {error.strerror or error}") from error
+        subdirectories = []
+        for entry in entries:
+            rel = relative + b"/" + entry.name if relative else entry.name
+            try:
+                if entry.is_symlink():
+                    self._scan_symlink(entry, rel)
+                elif entry.is_dir(follow_symlinks=False):
+                    subdirectories.append((entry.path, rel))
+                elif entry.is_file(follow_symlinks=False):
+                    self._scan_file(entry.path, rel, follow=False)
+                elif detect.by_extension(entry.name):
+                    self._count_seen()
+                    self._fail(rel, "not a regular file (a pipe, socket or device)")
+            except OSError as error:
+                self._fail(rel, self._reason(error))
+        self._subdirectories[directory] = subdirectories
+
+    def _scan_symlink(self, entry, rel):
+        try:
+            target = os.stat(entry.path)
+        except FileNotFoundError:
+            self._fail(rel, "broken symbolic link")
+            return
+        except OSError as error:
+            self._fail(rel, "symbolic link loop" if error.errno == errno.ELOOP else self._reason(error))
+            return
+        real = os.path.realpath(entry.path)
+        if not paths.is_within(os.fsdecode(real), self.root.path):
+            self._fail(rel, "symbolic link leads outside the library root")
+            return
+        if stat.S_ISREG(target.st_mode):
+            self._scan_file(entry.path, rel, follow=True)
+        # Links to directories are not followed: the target is inside the root and walked anyway.
+
+    # --- one file ------------------------------------------------------------------------------
+
+    def _scan_file(self, path, rel, *, follow):
+        claimed = detect.by_extension(os.path.basename(rel))
+        if claimed is False:
+            return
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        if not follow:
+            flags |= getattr(os, "O_NOFOLLOW", 0)
+        if claimed is None:
+            # An unknown extension is sniffed, never hashed unless the content is media.
+            try:
+                with _opened(path, flags) as fd:
+                    if fd is None or detect.identify(os.path.basename(rel), os.pread(fd, detect.SNIFF_BYTES, 0)) is None:
+                        return
+            except OSError:
+                return  # not known to be media, so not worth a failure record
+        self._count_seen()
+        self.job.current_file = readable(rel)
+        known = self._known.get(rel)
+        try:
+            info = os.stat(path, follow_symlinks=follow)
+        except FileNotFoundError:
+            self._fail(rel, "file disappeared during the scan", present=False)
+            return
+        if known is not None and known.size == info.st_size and known.mtime_ns == info.st_mtime_ns:
+            self._seen.add(rel)
+            self._pending_seen.append((known.id, known.missing))
+            self.job.unchanged += 1
+            self._report()
+            return
+        try:
+            with _opened(path, flags, missing_ok=False) as fd:
+                self._take_in(fd, rel, known)
+        except FileNotFoundError:
+            self._fail(rel, "file disappeared during the scan", present=False)
+        except OSError as error:
+            self._fail(rel, self._reason(error))
+        self._report()
+
+    def _take_in(self, fd, rel, known):
+        name = os.path.basename(rel)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            self._fail(rel, "not a regular file (a pipe, socket or device)")
+            return
+        if info.st_size == 0:
+            self._fail(rel, "empty file (0 bytes)")
+            return
+        media_type = detect.identify(name, os.pread(fd, detect.SNIFF_BYTES, 0))
+        if media_type is None:
+            self._fail(rel, "content is not a recognised media format")
+            return
+        content_hash, size, _head = fingerprint(fd)
+        try:
+            with os.fdopen(os.dup(fd), "rb") as stream:
+                tags = read_embedded(stream, media_type)
+        except TagError as error:
+            logger.info("Tags of %r unreadable (%s); taking the file in by its name", readable(rel), error)
+            tags = {}
+        self._record(rel, media_type, content_hash, size, info.st_mtime_ns, tags, known)
+
+    def _record(self, rel, media_type, content_hash, size, mtime_ns, tags, known):
+        name = readable(os.path.basename(rel))
+        now = timezone.now()
+        added_work = None
+        with transaction.atomic():
+            asset = Asset.objects.filter(content_hash=content_hash).first()
+            if asset is None:
+                kind = works.work_kind(media_type, self.root.media_kind, name)
+                values = works.embedded_values(kind, name, tags)
+                try:
+                    with transaction.atomic():
+                        work = Work.objects.create(kind=kind)
+                        asset = Asset.objects.create(
+                            work=work, content_hash=content_hash, size=size,
+                            mime_type=media_type.mime_type, duration=tags.get("duration"),
+                        )
+                except IntegrityError:  # another scan took in the same content a moment ago
+                    asset = Asset.objects.get(content_hash=content_hash)
+                else:
+                    works.record_embedded_claims(work, values, now=now)
+                    works.apply_embedded(work, values)
+                    added_work = work
+            location_fields = dict(asset=asset, size=size, mtime_ns=mtime_ns, missing_since=None, seen_at=now, relative_path=readable(rel))
+            if known is not None:
+                AssetLocation.objects.filter(pk=known.id).update(**location_fields)
+                self.job.updated += 1
+            else:
+                AssetLocation.objects.create(root=self.root, raw_path=rel, **location_fields)
+                self.job.added += 1
+        self._seen.add(rel)
+        if added_work is not None:
+            events.media_added(added_work, asset, self.root)
+
+    # --- bookkeeping ---------------------------------------------------------------------------
+
+    def _count_seen(self):
+        self.job.seen += 1
+
+    def _fail(self, rel, reason, *, present=True):
+        # A file that is there but failed is not "missing": its location (if any) stays as it was.
+        if present:
+            self._seen.add(rel)
+        ScanFailure.objects.create(job=self.job, relative_path=readable(rel), reason=reason[:500])
+        self.job.failed += 1
+
+    @staticmethod
+    def _reason(error):
+        if isinstance(error, PermissionError):
+            return "permission denied"
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"unreadable: {error.strerror or error}"
+
+    def _flush_seen(self):
+        now = timezone.now()
+        present = [pk for pk, missing in self._pending_seen if not missing]
+        returned = [pk for pk, missing in self._pending_seen if missing]
+        for start in range(0, len(present), UPDATE_CHUNK):
+            AssetLocation.objects.filter(pk__in=present[start : start + UPDATE_CHUNK]).update(seen_at=now)
+        for start in range(0, len(returned), UPDATE_CHUNK):
+            AssetLocation.objects.filter(pk__in=returned[start : start + UPDATE_CHUNK]).update(seen_at=now, missing_since=None)
+        self._pending_seen = []
+
+    def _mark_missing(self):
+        """Locations not met in this walk are marked missing (never deleted: a drive may be unplugged)."""
+        gone = [
+            known.id for raw, known in self._known.items()
+            if raw not in self._seen and not any(raw.startswith(prefix) for prefix in self._unlisted_dirs)
+        ]
+        now = timezone.now()
+        for start in range(0, len(gone), UPDATE_CHUNK):
+            AssetLocation.objects.filter(pk__in=gone[start : start + UPDATE_CHUNK], missing_since__isnull=True).update(missing_since=now)
+        self.job.missing = len(gone)
+
+    def _report(self, force=False):
+        now = time.monotonic()
+        if not force and now - self._last_report < PROGRESS_INTERVAL:
+            return
+        self._last_report = now
+        self.job.save(update_fields=["seen", "added", "updated", "unchanged", "missing", "failed", "current_file"])
+        events.scan_progress(self.job)
+        if self.on_progress is not None:
+            self.on_progress(self.job)
+
+
+class _opened:
+    """``os.open`` as a context manager; ``None`` for a file that vanished when ``missing_ok``."""
+
+    def __init__(self, path, flags, missing_ok=True):
+        self.path, self.flags, self.missing_ok, self.fd = path, flags, missing_ok, None
+
+    def __enter__(self):
+        try:
+            self.fd = os.open(self.path, self.flags)
+        except FileNotFoundError:
+            if not self.missing_ok:
+                raise
+            self.fd = None
+        return self.fd
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            os.close(self.fd)
+        return False

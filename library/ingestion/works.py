@@ -1,0 +1,95 @@
+"""From a file's embedded values to a work: its kind, its claims and (for now) its canonical columns.
+
+:func:`apply_embedded` is the single place the scan writes a work's canonical columns. Once
+metadata resolution (``library.metadata``) exists, it should call the resolver instead, so that a
+locked user claim or a provider value is never overwritten by what a file says.
+"""
+
+import os
+import re
+
+from django.utils import timezone
+
+from library.models import Claim, MediaKind, WorkKind
+from library.search import search_text
+
+EMBEDDED_SOURCE = "embedded"
+EMBEDDED_CONFIDENCE = 0.6
+CLAIMED_BY = "scan"
+#: Fields that have a column on Work; everything else goes to Work.metadata.
+COLUMNS = ("title", "year", "artist", "album", "author", "series")
+#: Not claims: facts about the file rather than about the work.
+FILE_FACTS = ("duration",)
+_EPISODE = re.compile(r"^(?P<series>.*?)[\s._-]*[Ss](?P<season>\d{1,2})[Ee](?P<episode>\d{1,3})")
+
+
+def work_kind(media_type, root_kind, name):
+    """The kind of work a file is, from its category, the folder's hint and its name."""
+    stem = os.path.splitext(name)[0]
+    if media_type.category == "audio":
+        if root_kind == MediaKind.AUDIOBOOKS or name.lower().endswith((".m4b", ".aa", ".aax")):
+            return WorkKind.AUDIOBOOK
+        return WorkKind.MUSIC
+    if media_type.category == "video":
+        if root_kind == MediaKind.SHOWS or _EPISODE.match(stem):
+            return WorkKind.SHOW
+        return WorkKind.FILM
+    if media_type.category == "comic":
+        return WorkKind.COMIC
+    if media_type.category == "ebook":
+        return WorkKind.BOOK
+    return WorkKind.OTHER
+
+
+def embedded_values(kind, name, tags):
+    """The values a file states about its work, with the file name as the fallback title."""
+    values = {key: value for key, value in tags.items() if key not in FILE_FACTS}
+    stem = os.path.splitext(name)[0]
+    if kind == WorkKind.SHOW:
+        match = _EPISODE.match(stem)
+        if match:
+            values.setdefault("series", re.sub(r"[._]+", " ", match.group("series")).strip(" -"))
+            values.setdefault("season", int(match.group("season")))
+            values.setdefault("episode", int(match.group("episode")))
+    if kind == WorkKind.AUDIOBOOK:
+        # Audiobook rips tag the book as the album and the author as the artist.
+        if values.get("album"):
+            values.setdefault("chapter", values.get("title", ""))
+            values["title"] = values.pop("album")
+        if values.get("artist"):
+            values.setdefault("author", values.pop("artist"))
+    values.setdefault("title", stem.strip() or name)
+    return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+def record_embedded_claims(work, values, *, now=None):
+    """One ``embedded`` claim per value; values read from files are never locked."""
+    now = now or timezone.now()
+    Claim.objects.bulk_create(
+        Claim(
+            work=work,
+            field=field,
+            value=str(value),
+            source=EMBEDDED_SOURCE,
+            confidence=EMBEDDED_CONFIDENCE,
+            locked=False,
+            claimed_by=CLAIMED_BY,
+            claimed_at=now,
+        )
+        for field, value in values.items()
+    )
+
+
+def apply_embedded(work, values):
+    """Write a work's canonical columns, ``metadata`` and ``search_text`` from embedded values."""
+    for column in COLUMNS:
+        value = values.get(column)
+        if column == "year":
+            setattr(work, column, value if isinstance(value, int) else None)
+        else:
+            setattr(work, column, str(value)[:500] if value else "")
+    work.metadata = {**work.metadata, **{k: v for k, v in values.items() if k not in COLUMNS}}
+    work.search_text = search_text(work)
+    work.updated_at = timezone.now()
+    work.save()
+    return work

@@ -1,0 +1,1 @@
+"""Profiles (``/profiles``): people using the engine, and the rules that keep an Administrator."""

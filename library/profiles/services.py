@@ -1,0 +1,64 @@
+"""Writes about profiles. The Owner always stays an Administrator, and the engine never loses its
+last Administrator, however many requests race.
+
+The original engine read the number of Administrators and then wrote, so two concurrent demotions
+could both see "one other Administrator left" and leave none. Here every change that could remove
+an Administrator first locks all Administrator rows (``SELECT … FOR UPDATE`` on PostgreSQL; on
+SQLite the IMMEDIATE transaction holds the write lock from its first statement), then counts, then
+writes, inside one transaction: the second request waits for the first and counts again.
+"""
+
+from django.db import transaction
+
+from library.errors import Conflict
+from library.models import Profile
+from library.models.profiles import AVATAR_COLORS
+from security.audit import record
+from security.roles import Role
+
+
+def _lock_administrators():
+    return list(Profile.objects.select_for_update().filter(role=Role.ADMINISTRATOR).order_by("id").values_list("id", flat=True))
+
+
+def _refuse_losing_administrator(profile, administrators, *, action):
+    if profile.is_owner:
+        raise Conflict(f"The Owner profile cannot be {action}; it always stays an Administrator.", "owner_protected")
+    if profile.pk in administrators and len(administrators) <= 1:
+        raise Conflict(f"The last Administrator cannot be {action}.", "last_administrator")
+
+
+def create_profile(*, display_name, actor, role=Role.CONSUMER, avatar_color=None):
+    with transaction.atomic():
+        if avatar_color is None:
+            avatar_color = AVATAR_COLORS[Profile.objects.count() % len(AVATAR_COLORS)]
+        profile = Profile.objects.create(display_name=display_name, role=role, avatar_color=avatar_color)
+        record("profile.created", actor, f"profile {profile.pk}: {display_name} ({role})")
+    return profile
+
+
+def update_profile(profile, *, actor, **changes):
+    """Change ``display_name``, ``role`` and/or ``avatar_color``; 409 when it would demote the
+    Owner or the last Administrator."""
+    with transaction.atomic():
+        demoting = "role" in changes and changes["role"] != Role.ADMINISTRATOR
+        administrators = _lock_administrators() if demoting else []
+        profile = Profile.objects.select_for_update().get(pk=profile.pk)
+        if demoting and profile.role == Role.ADMINISTRATOR or demoting and profile.is_owner:
+            _refuse_losing_administrator(profile, administrators, action="demoted")
+        before = {name: getattr(profile, name) for name in changes}
+        for name, value in changes.items():
+            setattr(profile, name, value)
+        profile.save()
+        described = ", ".join(f"{name}: {before[name]} → {value}" for name, value in changes.items() if before[name] != value)
+        record("profile.updated", actor, f"profile {profile.pk}: {described or 'no change'}")
+    return profile
+
+
+def delete_profile(profile, *, actor):
+    with transaction.atomic():
+        administrators = _lock_administrators()
+        profile = Profile.objects.select_for_update().get(pk=profile.pk)
+        _refuse_losing_administrator(profile, administrators, action="deleted")
+        record("profile.deleted", actor, f"profile {profile.pk}: {profile.display_name} ({profile.role})")
+        profile.delete()

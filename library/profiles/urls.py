@@ -1,0 +1,8 @@
+from django.urls import path
+
+from library.profiles import views
+
+urlpatterns = [
+    path("profiles", views.ProfileListCreate.as_view(), name="profile-list"),
+    path("profiles/<int:pk>", views.ProfileDetail.as_view(), name="profile-detail"),
+]

@@ -1,0 +1,74 @@
+"""Running queued background tasks (scans, provider look-ups) with django-tasks-db's own worker.
+
+Embedded default (``MEDIA_ENGINE_TASK_WORKER=inprocess``): ``manage.py serve`` starts
+:func:`start_in_process_worker`, a daemon thread running the same ``Worker`` loop that
+``manage.py db_worker`` runs. Scaled (``external``): the serve process runs no tasks and
+``manage.py db_worker`` processes do.
+
+Tests call :func:`run_pending_tasks`, which claims and runs tasks with the same ``Worker``
+(``run_task``) but without the loop's connection recycling, which would close the test's own
+transaction.
+"""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
+
+logger = logging.getLogger(__name__)
+BACKEND = "default"
+IN_PROCESS = "inprocess"
+EXTERNAL = "external"
+
+
+def make_worker(*, batch, interval=1.0):
+    return Worker(
+        queue_names=["*"],
+        interval=interval,
+        batch=batch,
+        backend_name=BACKEND,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"inprocess-{get_random_string(16)}",
+        excluded_queue_names=[],
+    )
+
+
+def start_in_process_worker(*, interval=1.0):
+    """Recover interrupted scans, then run the worker loop in a daemon thread; returns the thread.
+
+    Recovery is safe here because this thread is the engine's only worker in ``inprocess``
+    mode: a scan still marked RUNNING was left by a process that is gone.
+    """
+    from library.ingestion.services import recover_interrupted_scans
+
+    recover_interrupted_scans()
+    worker = make_worker(batch=False, interval=interval)
+    thread = threading.Thread(target=worker.run, name="task-worker", daemon=True)
+    thread.worker = worker
+    thread.start()
+    logger.info("In-process task worker started (%s)", worker.worker_id)
+    return thread
+
+
+def task_worker_mode():
+    return settings.MEDIA_ENGINE.get("TASK_WORKER", IN_PROCESS)
+
+
+def run_pending_tasks():
+    """Run every ready task now, on this thread, one after another; returns how many ran."""
+    worker = make_worker(batch=True)
+    ran = 0
+    while True:
+        with exclusive_transaction():
+            task_result = DBTaskResult.objects.ready().filter(backend_name=BACKEND).get_locked()
+            if task_result is not None:
+                task_result.claim(worker.worker_id)
+        if task_result is None:
+            return ran
+        worker.run_task(task_result)
+        ran += 1
