@@ -14,7 +14,9 @@ from rest_framework.views import APIView
 from engine.errors import error_response
 from intercom import connections
 from security import tickets
+from security.origins import origin_allowed
 from security.permissions import IsConsumer, role_required
+from security.request_facts import from_request
 from security.roles import Role
 
 NEGOTIATE_VERSION = 1
@@ -26,6 +28,9 @@ TRANSPORTS = [{"transport": "WebSockets", "transferFormats": ["Text"]}]
 def negotiate(request):
     if request.method != "POST":
         return error_response(405, "Use POST.", "method_not_allowed", headers={"Allow": "POST"})
+    if not origin_allowed(from_request(request)):
+        # The socket that follows would be refused; say so before handing out a token.
+        return error_response(403, "This origin may not open the hub.", "origin_not_allowed")
     requested = request.GET.get("negotiateVersion", "0")
     if not requested.isdigit() or len(requested) > 4:
         return error_response(400, "negotiateVersion must be a whole number.", "invalid")

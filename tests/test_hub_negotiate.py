@@ -83,3 +83,9 @@ async def test_connection_token_never_authenticates_by_itself(curator):
     token = (await negotiate(EngineClient(key=curator))).json()["connectionToken"]
     refused = await HubSocket(query={"id": token}).connect()
     assert refused.status == 401
+
+
+async def test_negotiate_from_a_foreign_origin_is_403(curator):
+    response = await negotiate(EngineClient(key=curator), headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert response.json()["code"] == "origin_not_allowed"
