@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 BENCHMARKS = [
     "auth",
+    "streaming",
 ]
 
 
