@@ -4,7 +4,9 @@ from real files; unchanged files not re-hashed; missing files marked; hostile tr
 import io
 import os
 import threading
+import time
 
+import httpx
 import pytest
 from django.core.management import call_command
 
@@ -12,6 +14,7 @@ from library.ingestion.services import recover_interrupted_scans
 from library.models import Asset, AssetLocation, Claim, ScanJob, ScanState, Work
 from library.worker import run_pending_tasks
 from tests.media_samples import write_epub, write_mp3
+from tests.servers import EngineServer, engine_environment, manage
 
 
 @pytest.fixture(autouse=True)
@@ -223,3 +226,20 @@ def test_job_list_shows_counts(local, music):
     assert page["count"] == 1
     assert set(page["results"][0]) >= {"id", "folder_id", "state", "seen", "added", "updated", "unchanged",
                                         "missing", "failed", "current_file", "started_at", "finished_at"}
+
+
+def test_the_serving_process_runs_queued_scans_in_process(tmp_path, music):
+    """``manage.py serve`` with the embedded default: no db_worker, the scan still runs."""
+    env = engine_environment(tmp_path / "data", RATE_GENERAL="100000/m")
+    manage(env, "migrate", "--no-input")
+    with EngineServer(env) as server:
+        folder = httpx.post(f"{server.url}/settings/folders", json={"path": str(music)}).json()["id"]
+        job = httpx.post(f"{server.url}/ingestion/scan", json={"folder_id": folder}).json()
+        for _ in range(600):
+            state = httpx.get(f"{server.url}/ingestion/jobs/{job['id']}").json()
+            if state["state"] in ("completed", "failed"):
+                break
+            time.sleep(0.05)
+        works = httpx.get(f"{server.url}/library/works").json()
+    assert (state["state"], state["added"]) == ("completed", 3)
+    assert works["count"] == 3

@@ -1,0 +1,90 @@
+"""Browsing works: every role may list and search; only Administrators see server paths."""
+
+import pytest
+
+from library.worker import run_pending_tasks
+from tests.media_samples import write_epub, write_mp3
+
+
+@pytest.fixture(autouse=True)
+def generous_rate_limit(settings):
+    settings.MEDIA_ENGINE = {**settings.MEDIA_ENGINE, "RATE_GENERAL": "100000/m"}
+
+
+@pytest.fixture
+def library(local, tmp_path):
+    music, books = tmp_path / "music", tmp_path / "books"
+    music.mkdir()
+    books.mkdir()
+    write_mp3(music / "1.mp3", title="Crazy in Love", artist="Beyoncé", album="Dangerously in Love", year=2003, salt=1)
+    write_mp3(music / "2.mp3", title="Jóga", artist="Björk", album="Homogenic", year=1997, salt=2)
+    write_mp3(music / "3.mp3", title="Losing My Religion", artist="R.E.M.", album="Out of Time", year=1991, salt=3)
+    write_epub(books / "dune.epub", title="Dune", author="Frank Herbert", date="1965", series="Dune Chronicles")
+    ids = {}
+    for name, path in (("music", music), ("books", books)):
+        ids[name] = local.post("/settings/folders", json={"path": str(path)}).json()["id"]
+        local.post("/ingestion/scan", json={"folder_id": ids[name]})
+    run_pending_tasks()
+    return ids
+
+
+def titles(response):
+    assert response.status_code == 200, response.json()
+    return [work["title"] for work in response.json()["results"]]
+
+
+def test_every_role_can_browse_the_paginated_list(client_as, library):
+    for role in ("Consumer", "Curator", "Administrator"):
+        page = client_as(role).get("/library/works?page_size=2").json()
+        assert page["count"] == 4 and len(page["results"]) == 2 and page["next"]
+
+
+def test_anonymous_remote_callers_get_401(remote, library):
+    assert remote.get("/library/works").status_code == 401
+
+
+def test_search_ignores_case_and_accents(client_as, library):
+    client = client_as("Consumer")
+    assert titles(client.get("/library/works?q=BEYONCE")) == ["Crazy in Love"]
+    assert titles(client.get("/library/works?q=bjork")) == ["Jóga"]
+    assert titles(client.get("/library/works?q=joga")) == ["Jóga"]
+    assert titles(client.get("/library/works?q=Björk homogénic")) == ["Jóga"]
+    assert titles(client.get("/library/works?q=herbert")) == ["Dune"]
+    assert titles(client.get("/library/works?q=chronicles")) == ["Dune"]
+    assert titles(client.get("/library/works?q=r.e.m.")) == ["Losing My Religion"]
+    assert titles(client.get("/library/works?q=nothing-like-this")) == []
+
+
+def test_filter_by_kind_and_folder_and_ordering(client_as, library):
+    client = client_as("Consumer")
+    assert titles(client.get("/library/works?kind=book")) == ["Dune"]
+    assert len(titles(client.get(f"/library/works?folder={library['music']}"))) == 3
+    assert titles(client.get("/library/works?kind=music&ordering=-year")) == ["Crazy in Love", "Jóga", "Losing My Religion"]
+    assert titles(client.get("/library/works?kind=music&ordering=year"))[0] == "Losing My Religion"
+
+
+def test_bad_query_parameters_are_400(client_as, library):
+    client = client_as("Consumer")
+    for query in ("ordering=password", "kind=spaceship", "folder=abc", "ordering=assets__locations__raw_path"):
+        response = client.get(f"/library/works?{query}")
+        assert response.status_code == 400 and response.json()["code"], query
+
+
+def test_work_detail_shows_assets_and_paths_only_to_administrators(client_as, library, tmp_path):
+    consumer = client_as("Consumer")
+    work_id = consumer.get("/library/works?q=dune").json()["results"][0]["id"]
+    seen = consumer.get(f"/library/works/{work_id}").json()
+    assert (seen["title"], seen["author"], seen["series"], seen["year"]) == ("Dune", "Frank Herbert", "Dune Chronicles", 1965)
+    assert seen["metadata"]["language"] == "en"
+    [asset] = seen["assets"]
+    assert set(asset) == {"id", "mime_type", "size", "duration"}
+    assert asset["mime_type"] == "application/epub+zip"
+    assert str(tmp_path) not in str(seen)
+    assert str(tmp_path) not in client_as("Curator").get(f"/library/works/{work_id}").text
+    admin = client_as("Administrator").get(f"/library/works/{work_id}").json()
+    assert admin["assets"][0]["path"] == str(tmp_path / "books" / "dune.epub")
+
+
+def test_unknown_work_is_404(client_as, library):
+    response = client_as("Consumer").get("/library/works/999999")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
