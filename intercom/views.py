@@ -7,6 +7,7 @@ and needs a key).
 
 from django.views.decorators.csrf import csrf_exempt
 from django.http import JsonResponse
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -52,6 +53,7 @@ class HubTicketView(APIView):
 
     permission_classes = [IsConsumer]
 
+    @extend_schema(request=None, responses={200: TicketSerializer})
     def post(self, request):
         if request.user.via == "ticket":
             return Response(

@@ -7,6 +7,7 @@ class SecurityConfig(AppConfig):
 
     def ready(self):
         from security import checks  # noqa: F401  (registers the system checks)
+        from security import schema  # noqa: F401  (registers the X-Api-Key scheme with drf-spectacular)
         from engine import health
         from security import master_key
 

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from engine.api import StrictSerializer
@@ -14,6 +15,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}]})
 class AnyScalarField(serializers.Field):
     """Text or a number as sent; the field's own rule (fields.normalise) judges it."""
 
