@@ -5,8 +5,13 @@ is stopped (and its log shown on failure) when the ``with`` block ends. A test t
 binary that is not installed skips with a loud reason instead of failing.
 """
 
+import glob
+import grp
 import os
+import pwd
+import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -52,6 +57,9 @@ class ServerProcess:
     log is part of the error when the server dies or never becomes ready.
     """
 
+    #: Extra ``subprocess.Popen`` arguments (PostgreSQL runs as its own unprivileged ``user``).
+    popen_options = {}
+
     def __init__(self, name, argv, *, ready, env=None, cwd=None, timeout=30.0):
         self.name, self.argv, self.ready, self.env, self.cwd, self.timeout = name, argv, ready, env, cwd, timeout
         self.process = None
@@ -61,7 +69,8 @@ class ServerProcess:
         handle, self.log_path = tempfile.mkstemp(prefix=f"{self.name}-", suffix=".log")
         with os.fdopen(handle, "wb") as log:
             self.process = subprocess.Popen(
-                self.argv, env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                self.argv, env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                **self.popen_options,
             )
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
@@ -155,3 +164,100 @@ class EngineServer(ServerProcess):
             return httpx.get(f"{self.url}/system/status", timeout=1.0).status_code == 200
         except httpx.HTTPError:
             return False
+
+
+POSTGRES_SEARCH = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+#: The unprivileged account PostgreSQL runs as when the tests run as root (initdb and postgres
+#: refuse to run as root): Debian's ``postgres`` when it exists, else one made for the tests.
+POSTGRES_ACCOUNTS = ("postgres", "media-engine-pg")
+
+
+def _postgres_account():
+    """``None`` when not root (the cluster runs as the current user), else (user, group) names."""
+    if os.geteuid() != 0:
+        return None
+    for name in POSTGRES_ACCOUNTS:
+        try:
+            entry = pwd.getpwnam(name)
+            return entry.pw_name, grp.getgrgid(entry.pw_gid).gr_name
+        except KeyError:
+            continue
+    name = POSTGRES_ACCOUNTS[-1]
+    subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
+    return name, name
+
+
+class PostgresServer(ServerProcess):
+    """A throwaway PostgreSQL cluster: ``initdb`` into a temporary folder, then ``postgres`` on a
+    random loopback port with its socket in that folder, fsync off; the folder goes when it stops.
+
+    The superuser ``engine`` has a password generated here, and owns the database ``engine``.
+    """
+
+    def __init__(self):
+        self.initdb = require_binary("initdb", search=POSTGRES_SEARCH)
+        binary = require_binary("postgres", search=POSTGRES_SEARCH)
+        self.port = free_port()
+        self.password = secrets.token_urlsafe(24)
+        self.folder = Path(tempfile.mkdtemp(prefix="media-engine-pg-"))
+        self.data = self.folder / "data"
+        account = _postgres_account()
+        self.popen_options = {} if account is None else {"user": account[0], "group": account[1], "extra_groups": []}
+        if account is not None:
+            shutil.chown(self.folder, *account)
+        argv = [
+            binary, "-D", str(self.data), "-k", str(self.folder), "-h", LOOPBACK, "-p", str(self.port),
+            "-F", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
+        ]
+        environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "HOME": str(self.folder)}
+        super().__init__("postgres", argv, ready=self._accepts, env=environment, cwd=self.folder, timeout=60.0)
+
+    def url(self, database="engine"):
+        return f"postgres://engine:{self.password}@{LOOPBACK}:{self.port}/{database}"
+
+    def start(self):
+        password_file = self.folder / "password"
+        password_file.write_text(self.password)
+        if self.popen_options:
+            shutil.chown(password_file, self.popen_options["user"], self.popen_options["group"])
+        subprocess.run(
+            [self.initdb, "-D", str(self.data), "-U", "engine", "--pwfile", str(password_file),
+             "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"],
+            env=self.env, cwd=self.folder, capture_output=True, text=True, check=True, **self.popen_options,
+        )
+        password_file.unlink()
+        super().start()
+        import psycopg
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
+            connection.execute("CREATE DATABASE engine")
+        return self
+
+    def stop(self):
+        # SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for every client to leave.
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        super().stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _accepts(self):
+        import psycopg
+
+        try:
+            psycopg.connect(self.url("postgres"), connect_timeout=2).close()
+            return True
+        except psycopg.OperationalError:
+            return False
+
+
+class TaskWorker(ServerProcess):
+    """``manage.py db_worker`` with ``worker_id``, ready once it logs that it started."""
+
+    def __init__(self, env, *, worker_id, timeout=60.0):
+        self.worker_id = worker_id
+        argv = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--worker-id", worker_id, "--interval", "0.2",
+                "--queue-name", "*", "--no-reload"]
+        super().__init__("db_worker", argv, ready=self._started, env=env, cwd=ROOT, timeout=timeout)
+
+    def _started(self):
+        return "Starting worker" in Path(self.log_path).read_text(errors="replace")

@@ -19,7 +19,12 @@ class Command(BaseCommand):
     def handle(self, host, port, **options):
         import uvicorn
 
+        from engine import sole_server
+
         config = settings.MEDIA_ENGINE
+        # The system checks (engine/checks.py, security/checks.py) have run by now; this one
+        # needs the database: on PostgreSQL without Redis, this process must be the only server.
+        sole_server.claim()
         if config.get("TASK_WORKER", "inprocess") == "inprocess":
             # Embedded default: queued scans run in a thread of this process (which also
             # re-queues scans a killed process left RUNNING); "external" leaves them to db_worker.
