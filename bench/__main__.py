@@ -7,6 +7,7 @@ import sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 BENCHMARKS = [
+    "scan",
     "auth",
     "streaming",
 ]
