@@ -7,6 +7,7 @@ import sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 BENCHMARKS = [
+    "ratelimit",
     "scan",
     "auth",
     "streaming",

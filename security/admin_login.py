@@ -9,24 +9,16 @@ back off the count, so only failures use up the allowance.
 
 from functools import wraps
 
-from django_ratelimit.core import get_usage
-
 from engine.errors import error_response
-from security.ratelimit import client_bucket
+from security.ratelimit import client_bucket, count_request
 from security.request_facts import from_request
 
 FAILED_LOGINS = 10
 WINDOW_SECONDS = 15 * 60
+RATE = (FAILED_LOGINS, WINDOW_SECONDS)
 ATTEMPTS = "media-engine.admin-login.attempts"
 SUCCESSES = "media-engine.admin-login.successes"
 REDIRECTS = frozenset({301, 302, 303})
-
-
-def _count(group, bucket, increment):
-    usage = get_usage(
-        None, group=group, key=lambda group, request: bucket, rate=(FAILED_LOGINS, WINDOW_SECONDS), increment=increment
-    )
-    return usage["count"], usage["time_left"]
 
 
 def protect(login_view):
@@ -37,9 +29,14 @@ def protect(login_view):
         if request.method != "POST":
             return login_view(request, *args, **kwargs)
         bucket = client_bucket(from_request(request))
-        attempts, time_left = _count(ATTEMPTS, bucket, increment=True)
-        successes, _ = _count(SUCCESSES, bucket, increment=False)
-        if time_left < 0 or attempts - successes > FAILED_LOGINS:
+        attempts = count_request(ATTEMPTS, bucket, RATE)
+        successes = count_request(SUCCESSES, bucket, RATE, increment=False)
+        if attempts is None or successes is None:
+            return error_response(
+                503, "Login is unavailable; try again shortly.", "rate_limit_unavailable", headers={"Retry-After": "5"}
+            )
+        (attempted, time_left), (succeeded, _) = attempts, successes
+        if attempted - succeeded > FAILED_LOGINS:
             retry_after = max(1, time_left)
             return error_response(
                 429,
@@ -51,7 +48,7 @@ def protect(login_view):
         response = login_view(request, *args, **kwargs)
         # The admin answers a successful login with a redirect and a failed one with the form.
         if response.status_code in REDIRECTS:
-            _count(SUCCESSES, bucket, increment=True)
+            count_request(SUCCESSES, bucket, RATE)
         return response
 
     return guarded_login

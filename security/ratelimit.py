@@ -144,6 +144,25 @@ class RateDecision:
         return headers
 
 
+def count_request(group, bucket, rate, increment=True):
+    """``(count, whole seconds until the window frees)`` for ``bucket`` in ``group``, or None when
+    the cache cannot count. ``rate`` is ``(limit, window seconds)``."""
+    try:
+        # get_usage hands ``request`` only to the key function (method=ALL skips its method
+        # match), so no request object is needed and HTTP and WebSocket count alike.
+        usage = get_usage(None, group=group, key=lambda group, request: bucket, rate=rate, increment=increment)
+    except Exception:
+        logger.exception("Rate-limit cache unavailable for %s.", group)
+        return None
+    # django-ratelimit reports a failed cache operation as count 0; a counted request is >= 1.
+    if increment and not usage["count"]:
+        logger.error("Rate-limit cache did not count a request for %s.", group)
+        return None
+    # django-ratelimit's window still holds at its last second (time_left 0, or -1 when a second
+    # boundary passed during the round trips); it frees one second later.
+    return usage["count"], max(0, usage["time_left"]) + 1
+
+
 def check_rate(facts, policy=None):
     """Count one request of ``facts`` (a :class:`~security.request_facts.RequestFacts`).
 
@@ -156,19 +175,11 @@ def check_rate(facts, policy=None):
     if policy is None:
         return None
     limit, window = policy.rate()
-    bucket = client_bucket(facts)
-    try:
-        # get_usage only hands ``request`` to the key function (method=ALL skips its method
-        # match), so the protocol-neutral facts serve HTTP and WebSocket alike.
-        usage = get_usage(
-            facts, group=policy.group, key=lambda group, request: bucket, rate=(limit, window), increment=True
-        )
-    except Exception:
-        logger.exception("Rate-limit cache unavailable; refusing %s requests.", policy.name)
-        usage = None
-    if usage is None or usage["time_left"] < 0:
+    counted = count_request(policy.group, client_bucket(facts), (limit, window))
+    if counted is None:
         return RateDecision(policy, limit, window, count=0, reset=5, unavailable=True)
-    return RateDecision(policy, limit, window, count=usage["count"], reset=usage["time_left"])
+    count, reset = counted
+    return RateDecision(policy, limit, window, count=count, reset=reset)
 
 
 def refusal(decision):

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from security.admin_login import FAILED_LOGINS
 from tests.conftest import EngineClient
+from tests.test_rate_limits import rate_clock  # noqa: F401  (stops the window clock)
 
 LOGIN = "/django-admin/login/"
 

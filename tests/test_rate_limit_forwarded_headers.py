@@ -5,6 +5,7 @@ import pytest
 from security.ratelimit import GENERAL, check_rate
 from security.request_facts import from_scope
 from tests.conftest import EngineClient
+from tests.test_rate_limits import rate_clock  # noqa: F401  (stops the window clock)
 
 LIMIT = 5
 PROXY = "10.0.0.2"

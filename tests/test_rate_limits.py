@@ -1,11 +1,36 @@
 """The three quotas: key generation 5/min, streaming 100/min, general 60/min, per client address."""
 
+import types
+
 import pytest
 
 from tests.conftest import EngineClient
 
 KEYGEN, STREAM, GENERAL = 5, 100, 60
 NEW_KEY = {"label": "integration", "role": "Consumer"}
+
+
+class RateClock:
+    """The wall clock the fixed windows are cut from, stopped so a test never straddles two
+    windows and can step to the moment ``Retry-After`` promised."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def time(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def rate_clock(monkeypatch):
+    import django_ratelimit.core
+
+    clock = RateClock(1_800_000_000.0)
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=clock.time))
+    return clock
 
 
 @pytest.fixture(autouse=True)
@@ -213,3 +238,12 @@ def test_a_longer_window_is_honoured_in_retry_after(remote, settings):
     assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= 3600
     assert response.json()["retry_after"] == int(response.headers["Retry-After"])
+
+
+def test_the_window_frees_when_retry_after_has_passed(remote, rate_clock):
+    spend(remote, "GET", "/system/status", GENERAL)
+    retry_after = int(remote.get("/system/status").headers["Retry-After"])
+    rate_clock.advance(retry_after - 1)
+    assert remote.get("/system/status").status_code == 429
+    rate_clock.advance(1)
+    assert remote.get("/system/status").status_code == 200
