@@ -1,0 +1,232 @@
+"""Who may do what, for every route the URL resolver serves, from every kind of caller and network.
+
+:data:`TABLE` is the one declaration of the rules (DESIGN.md, "Routes"); the cases are generated
+from it and from the resolver, so a route added without a row here fails
+:func:`test_every_route_of_the_resolver_is_declared` until someone decides who may call it.
+
+A case is allowed when the answer is neither 401 nor 403: objects are named by ids that do not
+exist, so an allowed call is typically a cheap 404 or 400 and changes nothing.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from security import services
+from security.audit import Actor
+from security.models import ApiKey
+from tests.conftest import EngineClient
+
+OPEN = "open"
+ADMIN, CURATOR, CONSUMER = "Administrator", "Curator", "Consumer"
+RANK = {CONSUMER: 1, CURATOR: 2, ADMIN: 3}
+
+#: route (parameters as ``{}``) → {method: the weakest role allowed, or OPEN}. HEAD is implied by GET.
+TABLE = {
+    "/system/status": {"GET": OPEN},
+    "/admin/api-keys": {"GET": ADMIN, "POST": ADMIN},
+    "/admin/api-keys/{}": {"DELETE": ADMIN},
+    "/admin/api-keys/revoke-all": {"POST": ADMIN},
+    "/admin/providers/{}/secret": {"GET": ADMIN, "PUT": ADMIN, "DELETE": ADMIN},
+    "/admin/audit": {"GET": ADMIN},
+    "/settings/folders": {"GET": ADMIN, "POST": ADMIN},
+    "/settings/folders/{}": {"GET": ADMIN, "PUT": ADMIN, "DELETE": ADMIN},
+    "/settings/test-path": {"POST": ADMIN},
+    "/settings/providers": {"GET": CURATOR},
+    "/settings/providers/{}": {"PUT": ADMIN},
+    "/library/works": {"GET": CONSUMER},
+    "/library/works/{}": {"GET": CONSUMER},
+    "/stream/{}": {"GET": CONSUMER, "HEAD": CONSUMER},
+    "/stream/{}/link": {"GET": CONSUMER},
+    "/metadata/claims/{}": {"GET": CONSUMER},
+    "/metadata/lock-claim": {"POST": CURATOR},
+    "/metadata/resolve": {"POST": CURATOR},
+    "/profiles": {"GET": ADMIN, "POST": ADMIN},
+    "/profiles/{}": {"GET": ADMIN, "PUT": ADMIN, "PATCH": ADMIN, "DELETE": ADMIN},
+    "/ingestion/scan": {"POST": ADMIN},
+    "/ingestion/jobs": {"GET": ADMIN},
+    "/ingestion/jobs/{}": {"GET": ADMIN},
+    "/hubs/intercom/negotiate": {"POST": CONSUMER},
+    "/hubs/intercom/ticket": {"POST": CONSUMER},
+    "/schema/": {"GET": ADMIN},
+    "/schema/docs/": {"GET": ADMIN},
+}
+
+#: Routes with a rule beyond the role: the hub refuses a foreign Origin even with a key (a page
+#: elsewhere must not open it), and stream links are bound to a key, so the keyless localhost
+#: Administrator is refused one.
+ORIGIN_CHECKED = {"/hubs/intercom/negotiate"}
+KEYS_ONLY = {"/stream/{}/link"}
+
+#: The Django admin authenticates with its own staff session; tests/test_deny_by_default.py covers it.
+OWN_AUTHENTICATION = ("/django-admin/",)
+
+SAMPLE = {"int": "987654", "str": "no-such-name", "slug": "no-such-name", "path": "no/such/path"}
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def resolver_routes(patterns=None, prefix=""):
+    """``(shape, concrete path)`` for every route: ``/works/{}`` and ``/works/987654``."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from resolver_routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            shape = "/" + re.sub(r"<(?:\w+:)?\w+>", "{}", route)
+            path = "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), route)
+            yield shape, path
+
+
+def routes():
+    return sorted({(s, p) for s, p in resolver_routes() if not s.startswith(OWN_AUTHENTICATION)})
+
+
+@dataclass(frozen=True)
+class Network:
+    """Where a request comes from: TCP peer, Host, extra headers, and whether the proxy is trusted."""
+
+    name: str
+    peer: str
+    host: str
+    headers: tuple = ()
+    trusted_proxies: tuple = ()
+    #: Whether an anonymous caller here is the localhost Administrator (for safe methods / for all).
+    local_safe: bool = False
+    local_unsafe: bool = False
+    cross_site: bool = False
+
+
+NETWORKS = [
+    Network("remote", "203.0.113.10", "media.example.test"),
+    Network("loopback", "127.0.0.1", "localhost:8000", local_safe=True, local_unsafe=True),
+    # A remote caller claiming to be forwarded for 127.0.0.1 and naming localhost: no proxy is trusted.
+    Network("spoofed-forwarded", "203.0.113.10", "localhost:8000", (("X-Forwarded-For", "127.0.0.1"),)),
+    # A reverse proxy on this host that is not declared trusted: everything behind it is remote.
+    Network("untrusted-local-proxy", "127.0.0.1", "localhost:8000", (("X-Forwarded-For", "198.51.100.20"),)),
+    # A declared proxy forwarding an internet client.
+    Network("proxied", "127.0.0.1", "media.example.test", (("X-Forwarded-For", "198.51.100.20"),), ("127.0.0.1/32",)),
+    # A declared proxy forwarding a tool on its own host: that one is local.
+    Network(
+        "proxied-loopback", "127.0.0.1", "localhost:8000", (("X-Forwarded-For", "127.0.0.1"),), ("127.0.0.1/32",),
+        local_safe=True, local_unsafe=True,
+    ),
+    # A page of another site in the local browser: may read (the browser keeps the answer from it)
+    # but not change anything or open the hub.
+    Network(
+        "cross-site-origin", "127.0.0.1", "localhost:8000",
+        (("Origin", "https://attacker.example"), ("Sec-Fetch-Site", "cross-site")),
+        local_safe=True, cross_site=True,
+    ),
+]
+
+CALLERS = ["bad key", "unknown key", "revoked", "expired", CONSUMER, CURATOR, ADMIN, "anonymous"]
+
+
+def expected(caller, network, shape, method, rule):
+    """``"allowed"``, 401 or 403 for one case, from the table and the rules of DESIGN.md."""
+    if rule == OPEN:
+        return "allowed"
+    if caller in ("bad key", "unknown key", "revoked", "expired"):
+        return 401
+    if caller == "anonymous":
+        local = network.local_unsafe if method not in ("GET", "HEAD") else network.local_safe
+        if not local:
+            return 401
+        role = ADMIN
+        if shape in KEYS_ONLY:
+            return 403
+    else:
+        role = caller
+    if shape in ORIGIN_CHECKED and network.cross_site:
+        return 403
+    return "allowed" if RANK[role] >= RANK[rule] else 403
+
+
+def keys_for_callers():
+    """Plaintext keys per caller (None for anonymous), made fresh: revoke-all may end them."""
+    actor = Actor("authorisation matrix")
+    made = {}
+    for role in (CONSUMER, CURATOR, ADMIN):
+        made[role] = services.create_key(label=f"matrix {role}", role=role, actor=actor)[1]
+    revoked_row, made["revoked"] = services.create_key(label="matrix revoked", role=ADMIN, actor=actor)
+    services.revoke_key(revoked_row, actor=actor)
+    expired_row, made["expired"] = services.create_key(label="matrix expired", role=ADMIN, actor=actor)
+    ApiKey.objects.filter(pk=expired_row.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    made["bad key"] = "not-a-key"
+    # Well-formed, right checksum shape, but never issued.
+    made["unknown key"] = made[ADMIN][:-6] + ("AAAAAA" if not made[ADMIN].endswith("AAAAAA") else "BBBBBB")
+    made["anonymous"] = None
+    return made
+
+
+def declared_cases():
+    for shape, path in routes():
+        for method, rule in TABLE.get(shape, {}).items():
+            for network in NETWORKS:
+                yield pytest.param(shape, path, method, rule, network, id=f"{method} {shape} {network.name}")
+
+
+@pytest.fixture
+def trust(settings):
+    def apply(proxies):
+        settings.MEDIA_ENGINE = {**django_settings.MEDIA_ENGINE, "TRUSTED_PROXIES": list(proxies)}
+
+    return apply
+
+
+def test_every_route_of_the_resolver_is_declared():
+    undeclared = [shape for shape, _ in routes() if shape not in TABLE]
+    assert not undeclared, f"declare who may call these routes in TABLE: {undeclared}"
+
+
+def test_the_table_names_no_route_that_does_not_exist():
+    assert set(TABLE) <= {shape for shape, _ in routes()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("shape,path,method,rule,network", list(declared_cases()))
+def test_authorisation(shape, path, method, rule, network, trust):
+    trust(network.trusted_proxies)
+    keys = keys_for_callers()
+    client = EngineClient(peer=network.peer, host=network.host)
+    wrong = []
+    # The anonymous caller goes last: on loopback it is the Administrator and may revoke every key.
+    for caller in CALLERS:
+        headers = dict(network.headers)
+        if keys[caller] is not None:
+            headers["X-Api-Key"] = keys[caller]
+        kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
+        status = client.request(method, path, headers=headers, **kwargs).status_code
+        want = expected(caller, network, shape, method, rule)
+        got = "allowed" if status not in (401, 403) else status
+        if got != want:
+            wrong.append(f"{caller}: expected {want}, got {status}")
+        assert status < 500, (caller, status)
+    assert not wrong, wrong
+
+
+def undeclared_method_cases():
+    for shape, path in routes():
+        declared = set(TABLE.get(shape, {}))
+        if "GET" in declared:
+            declared.add("HEAD")
+        for method in METHODS:
+            if shape in TABLE and method not in declared:
+                yield pytest.param(shape, path, method, id=f"{method} {shape}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("shape,path,method", list(undeclared_method_cases()))
+def test_methods_missing_from_the_table_do_nothing_even_for_administrators(shape, path, method, client_as):
+    response = client_as(ADMIN).request(method, path, **({"json": {}} if method in ("POST", "PUT", "PATCH") else {}))
+    assert response.status_code in (404, 405), (method, path, response.status_code)
+
+
+def test_the_matrix_covers_every_caller_and_network():
+    cases = list(declared_cases())
+    assert len(cases) == sum(len(methods) for methods in TABLE.values()) * len(NETWORKS)
