@@ -128,7 +128,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "intercom.layers.InProcessChannelLayer"}}
 
 # django-ratelimit calls local memory "not a shared cache" (E003): true, and harmless while one
 # process serves every request, which is the embedded default; security/checks.py refuses to

@@ -200,6 +200,11 @@ class IntercomConsumer(AsyncConsumer):
                     if not await self._key_still_active():
                         await self._close_with_error("The API key was revoked or has expired.", code=NORMAL_CLOSURE)
                         return
+                    # Both layers drop a group membership after a day (group_expiry), and the
+                    # in-memory one after a message waited a minute: rejoining keeps a
+                    # long-lived or briefly stalled connection receiving events and revocations.
+                    for group in self.groups:
+                        await self.channel_layer.group_add(group, self.channel_name)
                 if self.handshaken and now >= self.next_ping_at:
                     self.next_ping_at = now + self.ping_interval
                     await self._send_messages(protocol.ping())

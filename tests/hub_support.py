@@ -130,7 +130,7 @@ class HubSocket:
 @pytest.fixture
 def hub_layer(settings):
     """A fresh in-memory channel layer and an empty cache (rate buckets, tickets) per test."""
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "intercom.layers.InProcessChannelLayer"}}
     cache.clear()
     yield
     cache.clear()
