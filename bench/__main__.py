@@ -11,6 +11,7 @@ BENCHMARKS = [
     "scan",
     "auth",
     "streaming",
+    "scale",
     "hub",
 ]
 

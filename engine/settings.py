@@ -103,7 +103,14 @@ TEMPLATES = [
 
 _database_url = env.text("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
+    # No persistent connections: under ASGI each request's sync code may run on a new thread,
+    # and a connection kept per thread would outlive it.
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=0)}
+    # Instead, each process keeps a psycopg pool (PostgreSQL only): a request borrows a
+    # connection and gives it back when it ends. MEDIA_ENGINE_DATABASE_POOL=0 turns it off.
+    _pool_size = env.integer("DATABASE_POOL", 10)
+    if _pool_size > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": 10}
 else:
     DATABASES = {
         "default": {
