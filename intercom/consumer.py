@@ -13,7 +13,7 @@ message (a Redis hiccup, a revocation made while the socket was joining its grou
 import asyncio
 import logging
 
-from channels.consumer import AsyncConsumer
+from channels.consumer import AsyncConsumer, get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from django.utils import timezone
@@ -44,6 +44,19 @@ class IntercomConsumer(AsyncConsumer):
             if not hasattr(type(self), name):
                 raise TypeError(f"unknown setting {name}")
             setattr(self, name, float(seconds))
+
+    async def dispatch(self, message):
+        """Channels' dispatch without its per-message hop to the database thread.
+
+        ``AsyncConsumer.dispatch`` runs ``close_old_connections`` in the thread pool before every
+        message; for a hub that forwards each event to every socket that hop was most of the
+        cost of a fan-out. The handlers that use the database do so through
+        ``database_sync_to_async``, which closes stale connections itself.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def websocket_connect(self, message):
         outcome = await database_sync_to_async(admit)(self.scope)
