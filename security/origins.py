@@ -6,7 +6,7 @@ CROSS_SITE_FETCH = frozenset({"cross-site", "same-site"})
 
 
 def own_origin(facts):
-    return f"{facts.scheme}://{(facts.host or '').lower()}"
+    return f"{facts.public_scheme}://{(facts.host or '').lower()}"
 
 
 def origin_allowed(facts):

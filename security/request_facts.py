@@ -8,7 +8,7 @@ rules are written once and judge both protocols the same way.
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
-from security.client_address import client_ip, parse_ip
+from security.client_address import client_ip, is_trusted_proxy, parse_ip
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -45,6 +45,19 @@ class RequestFacts:
     @property
     def peer_ip(self):
         return parse_ip(self.peer)
+
+    @property
+    def public_scheme(self):
+        """The scheme the client used: a trusted proxy's ``X-Forwarded-Proto``, else the connection's.
+
+        Behind a TLS-terminating proxy the engine itself speaks plain HTTP, but browsers send
+        ``Origin: https://…``; only a trusted proxy is believed about that.
+        """
+        if is_trusted_proxy(self.peer_ip):
+            forwarded = (self.header("x-forwarded-proto") or "").split(",")[-1].strip().lower()
+            if forwarded in ("http", "https"):
+                return forwarded
+        return self.scheme
 
 
 def from_request(request):

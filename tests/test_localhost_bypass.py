@@ -143,3 +143,14 @@ def test_bad_key_from_localhost_is_refused_not_bypassed(db, key):
 def test_valid_key_from_localhost_is_judged_by_its_role(db, make_key):
     _, plaintext = make_key("Consumer")
     assert local_client().get(KEYS, key=plaintext).status_code == 403
+
+
+def test_https_origin_behind_a_trusted_tls_proxy_counts_as_same_origin(db, settings):
+    settings.MEDIA_ENGINE = {**settings.MEDIA_ENGINE, "TRUSTED_PROXIES": ["127.0.0.1/32"]}
+    headers = {"X-Forwarded-For": "127.0.0.1", "X-Forwarded-Proto": "https", "Origin": "https://localhost:8000"}
+    assert create(local_client(), **headers).status_code == 201
+
+
+def test_forwarded_proto_from_an_untrusted_peer_is_ignored(db):
+    headers = {"X-Forwarded-Proto": "https", "Origin": "https://localhost:8000"}
+    assert create(local_client(), **headers).status_code == 401

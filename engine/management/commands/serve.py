@@ -43,5 +43,8 @@ class Command(BaseCommand):
             proxy_headers=False,
             server_header=False,
             ws_max_size=1024 * 1024,
+            # Hub messages are small JSON events sent to many clients: compressing each one per
+            # connection costs more CPU than the bytes it saves.
+            ws_per_message_deflate=False,
             lifespan="off",
         )
