@@ -153,8 +153,8 @@ def _error_statuses(path, method, operation):
     parameters = operation.get("parameters", [])
     if "requestBody" in operation or any(p.get("in") in ("query", "header") for p in parameters):
         statuses.append("400")
-    if any(p.get("in") == "path" for p in parameters) or "requestBody" in operation:
-        # Bodies name objects by id (work_id, folder_id), which may not exist.
+    if any(p.get("in") == "path" or p.get("name") == "page" for p in parameters) or "requestBody" in operation:
+        # Bodies name objects by id (work_id, folder_id), which may not exist; so may a page.
         statuses.append("404")
     if "requestBody" in operation:
         statuses.append("413")
