@@ -23,7 +23,16 @@ class SecretSerializer(serializers.Serializer):
     value = serializers.CharField(allow_null=True)
 
 
+class TextField(serializers.CharField):
+    """A JSON string and nothing else: a number is not an API key someone meant to send."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class SecretUpdateSerializer(StrictSerializer):
     # No trimming or length rule here: the secret store's validate() is the one rule, shared
     # with `manage.py providersecret set`, and DRF's messages could otherwise quote the input.
-    value = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    value = TextField(trim_whitespace=False, allow_blank=True)
