@@ -10,7 +10,7 @@ from django.utils import timezone
 from intercom.events import publish
 from library.metadata.services import record_claims, resolve_work
 from library.models import Provider, ProviderName, Work, WorkKind
-from library.providers.base import ProviderError, ProviderRefused
+from library.providers.base import ProviderError
 from library.providers.musicbrainz import MusicBrainzClient
 from library.providers.tmdb import TmdbClient
 from security import secret_store
