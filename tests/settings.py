@@ -9,6 +9,11 @@ os.environ.setdefault("MEDIA_ENGINE_SECRET_KEY", "test-only-signing-key-not-a-se
 for _policy in ("KEYGEN", "STREAM", "GENERAL"):
     os.environ.setdefault(f"MEDIA_ENGINE_RATE_{_policy}", "10000/m")
 
+# Metadata look-ups after a scan must never reach the real TMDB or MusicBrainz from the suite:
+# nothing listens on the discard port, so a look-up fails at once; provider tests start fakes.
+for _provider in ("TMDB", "MUSICBRAINZ"):
+    os.environ.setdefault(f"MEDIA_ENGINE_{_provider}_URL", "http://127.0.0.1:9")
+
 from engine.settings import *  # noqa: E402,F401,F403
 
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver", "media.example.test"]

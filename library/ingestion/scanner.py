@@ -22,8 +22,10 @@ from django.utils import timezone
 
 from library.ingestion import detect, events, works
 from library.ingestion.hashing import fingerprint
+from library.ingestion.heartbeat import Heartbeat, this_run
 from library.ingestion.tags import TagError, read_embedded
 from library.models import Asset, AssetLocation, ScanFailure, ScanState, Work
+from library.providers.tasks import enqueue_lookups
 from security import paths
 
 logger = logging.getLogger(__name__)
@@ -57,6 +59,11 @@ class RootUnavailable(Exception):
     pass
 
 
+class ScanTakenOver(Exception):
+    """The job was re-queued by another process (this run's heartbeat had gone stale): this run
+    must stop and never write the job again."""
+
+
 class Scanner:
     """Scans ``job.folder`` and keeps ``job``'s counts; ``on_progress(job)`` is called as it goes."""
 
@@ -71,37 +78,66 @@ class Scanner:
         self._unlisted_dirs = []
         self._pending_seen = []
         self._subdirectories = {}
+        self._root_identity = None
+        self._added_work_ids = []
 
     # --- the whole scan ------------------------------------------------------------------------
 
     def run(self):
         job = self.job
         job.state = ScanState.RUNNING
-        job.started_at = timezone.now()
-        job.save(update_fields=["state", "started_at"])
+        job.started_at = job.heartbeat_at = timezone.now()
+        try:
+            self._save("state", "started_at", "heartbeat_at")
+        except ScanTakenOver:
+            return job
         events.scan_started(job)
+        with Heartbeat(job):
+            return self._run()
+
+    def _run(self):
+        job = self.job
         try:
             self._check_root()
             self._load_known()
             for directory, relative in self._walk():
                 self._scan_directory(directory, relative)
+            self._check_root_still_there()
             self._flush_seen()
             self._mark_missing()
+        except ScanTakenOver:
+            logger.warning("Scan %s of %s stopped: another process re-queued it.", job.pk, self.root.path)
+            return job
         except Exception as error:  # the job row must never be left RUNNING by a crash
             logger.exception("Scan %s of %s failed", job.pk, self.root.path)
             job.state = ScanState.FAILED
             job.error = str(error)[:2000] or error.__class__.__name__
-            job.finished_at = timezone.now()
-            job.current_file = ""
-            job.save()
-            events.scan_failed(job)
-            return job
+            return self._finish(events.scan_failed)
         job.state = ScanState.COMPLETED
+        # Provider look-ups run as their own background tasks: a slow or failing provider never
+        # holds up or fails the scan.
+        enqueue_lookups(self._added_work_ids)
+        return self._finish(events.scan_completed)
+
+    def _finish(self, announce):
+        job = self.job
         job.finished_at = timezone.now()
         job.current_file = ""
-        job.save()
-        events.scan_completed(job)
+        try:
+            self._save(*_FINAL_FIELDS)
+        except ScanTakenOver:
+            return job
+        announce(job)
         return job
+
+    def _save(self, *fields):
+        """Write ``fields`` of the job, only while the job is still this run's (same task, active).
+
+        A run whose job another process re-queued (it looked dead) must not overwrite the new
+        run's counts or mark it finished: :class:`ScanTakenOver` stops it instead.
+        """
+        if not this_run(self.job).update(**{name: getattr(self.job, name) for name in fields}):
+            raise ScanTakenOver()
 
     def _check_root(self):
         """The root must still be the validated real path, and readable, before anything is touched."""
@@ -114,6 +150,35 @@ class Scanner:
         refresh_health(self.root)
         if not (self.root.accessible and self.root.readable):
             raise RootUnavailable("The folder is not accessible or not readable.")
+        self._root_identity = _identity(self.root_bytes)
+        if self._root_looks_unmounted():
+            raise RootUnavailable(
+                "The folder is empty but files were found in it before; it looks unmounted, so nothing is marked missing."
+            )
+
+    def _root_looks_unmounted(self):
+        """An empty root that had present files is a drive not mounted (the empty mount point
+        shows), not a library whose every file was deleted: Sonarr's rule, for the same reason."""
+        try:
+            with os.scandir(self.root_bytes) as listing:
+                if next(listing, None) is not None:
+                    return False
+        except OSError:
+            return False  # unreadable is for the walk to report
+        return AssetLocation.objects.filter(root=self.root, missing_since__isnull=True).exists()
+
+    def _check_root_still_there(self):
+        """Files not met in a walk are marked missing only if the root was there the whole time.
+
+        A drive unmounted (or a folder renamed away, or made unreadable) mid-walk makes every
+        file after that point look gone; the same device and inode, still readable, at the end
+        means the walk saw the real folder.
+        """
+        from library.folders.services import refresh_health
+
+        refresh_health(self.root)
+        if _identity(self.root_bytes) != self._root_identity or not (self.root.accessible and self.root.readable):
+            raise RootUnavailable("The folder became unavailable during the scan (unmounted, moved or unreadable); nothing was marked missing.")
 
     def _load_known(self):
         rows = AssetLocation.objects.filter(root=self.root).values_list("id", "raw_path", "size", "mtime_ns", "missing_since")
@@ -255,8 +320,8 @@ class Scanner:
                     asset = Asset.objects.get(content_hash=content_hash)
                 else:
                     works.record_embedded_claims(work, values, now=now)
-                    works.apply_embedded(work, values)
                     added_work = work
+                    self._added_work_ids.append(work.pk)
             location_fields = dict(asset=asset, size=size, mtime_ns=mtime_ns, missing_since=None, seen_at=now, relative_path=readable(rel))
             if known is not None:
                 AssetLocation.objects.filter(pk=known.id).update(**location_fields)
@@ -314,10 +379,23 @@ class Scanner:
         if not force and now - self._last_report < PROGRESS_INTERVAL:
             return
         self._last_report = now
-        self.job.save(update_fields=["seen", "added", "updated", "unchanged", "missing", "failed", "current_file"])
+        self.job.heartbeat_at = timezone.now()
+        self._save("seen", "added", "updated", "unchanged", "missing", "failed", "current_file", "heartbeat_at")
         events.scan_progress(self.job)
         if self.on_progress is not None:
             self.on_progress(self.job)
+
+
+_FINAL_FIELDS = ("state", "error", "finished_at", "current_file", "seen", "added", "updated", "unchanged", "missing", "failed")
+
+
+def _identity(path):
+    """``(device, inode)`` of a directory, or None when it cannot be reached."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 class _opened:

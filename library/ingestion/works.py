@@ -1,8 +1,8 @@
-"""From a file's embedded values to a work: its kind, its claims and (for now) its canonical columns.
+"""From a file's embedded values to a work: its kind and its claims.
 
-:func:`apply_embedded` is the single place the scan writes a work's canonical columns. Once
-metadata resolution (``library.metadata``) exists, it should call the resolver instead, so that a
-locked user claim or a provider value is never overwritten by what a file says.
+The scan never writes a work's canonical columns itself: it records claims and lets metadata
+resolution decide, so a locked user claim or a provider's value is never overwritten by what a
+file says.
 """
 
 import os
@@ -10,14 +10,13 @@ import re
 
 from django.utils import timezone
 
+from library.metadata.fields import InvalidClaim, normalise
+from library.metadata.services import resolve_work
 from library.models import Claim, MediaKind, WorkKind
-from library.search import search_text
 
 EMBEDDED_SOURCE = "embedded"
 EMBEDDED_CONFIDENCE = 0.6
 CLAIMED_BY = "scan"
-#: Fields that have a column on Work; everything else goes to Work.metadata.
-COLUMNS = ("title", "year", "artist", "album", "author", "series")
 #: Not claims: facts about the file rather than about the work.
 FILE_FACTS = ("duration",)
 _EPISODE = re.compile(r"^(?P<series>.*?)[\s._-]*[Ss](?P<season>\d{1,2})[Ee](?P<episode>\d{1,3})")
@@ -63,33 +62,23 @@ def embedded_values(kind, name, tags):
 
 
 def record_embedded_claims(work, values, *, now=None):
-    """One ``embedded`` claim per value; values read from files are never locked."""
+    """One ``embedded`` claim per value, then the work resolved from its claims.
+
+    Values read from files are never locked, so a crafted file cannot pin metadata; a value a
+    field cannot hold (an unknown tag, a year that is not a number) is left out, not fatal.
+    """
     now = now or timezone.now()
-    Claim.objects.bulk_create(
-        Claim(
-            work=work,
-            field=field,
-            value=str(value),
-            source=EMBEDDED_SOURCE,
-            confidence=EMBEDDED_CONFIDENCE,
-            locked=False,
-            claimed_by=CLAIMED_BY,
-            claimed_at=now,
-        )
-        for field, value in values.items()
-    )
-
-
-def apply_embedded(work, values):
-    """Write a work's canonical columns, ``metadata`` and ``search_text`` from embedded values."""
-    for column in COLUMNS:
-        value = values.get(column)
-        if column == "year":
-            setattr(work, column, value if isinstance(value, int) else None)
-        else:
-            setattr(work, column, str(value)[:500] if value else "")
-    work.metadata = {**work.metadata, **{k: v for k, v in values.items() if k not in COLUMNS}}
-    work.search_text = search_text(work)
-    work.updated_at = timezone.now()
-    work.save()
+    claims = []
+    for field, value in values.items():
+        try:
+            text = normalise(field, value)
+        except InvalidClaim:
+            continue
+        claims.append(Claim(
+            work=work, field=field, value=text, source=EMBEDDED_SOURCE, confidence=EMBEDDED_CONFIDENCE,
+            locked=False, claimed_by=CLAIMED_BY, claimed_at=now,
+        ))
+    Claim.objects.bulk_create(claims)
+    resolve_work(work)
+    work.refresh_from_db()
     return work
