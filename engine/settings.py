@@ -34,6 +34,9 @@ MEDIA_ENGINE = {
     # Background tasks: "inprocess" runs them in a thread of `manage.py serve` (the embedded
     # default); "external" leaves them to separate `manage.py db_worker` processes.
     "TASK_WORKER": env.text("TASK_WORKER", "inprocess").lower(),
+    # A running scan beats every quarter of this many seconds; one silent for longer is taken to
+    # have lost its worker (killed, host gone) and is re-queued by any serving process.
+    "SCAN_STALE_AFTER": env.integer("SCAN_STALE_AFTER", 120),
     # "nginx": the engine checks the caller and the file, nginx sends the bytes (X-Accel-Redirect).
     "STREAM_OFFLOAD": env.text("STREAM_OFFLOAD", "").lower(),
     "STREAM_OFFLOAD_PREFIX": env.text("STREAM_OFFLOAD_PREFIX", "/_protected").rstrip("/"),
@@ -122,7 +125,8 @@ else:
                 # with "database is locked" half-way through a transaction.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # Seconds a writer waits for the lock before the request is answered 503.
+                "timeout": env.integer("DATABASE_TIMEOUT", 20),
             },
         }
     }

@@ -41,18 +41,51 @@ def make_worker(*, batch, interval=1.0):
 def start_in_process_worker(*, interval=1.0):
     """Recover interrupted scans, then run the worker loop in a daemon thread; returns the thread.
 
-    Recovery is safe here because this thread is the engine's only worker in ``inprocess``
-    mode: a scan still marked RUNNING was left by a process that is gone.
+    On the embedded database this thread is the engine's only worker, so a scan still marked
+    RUNNING was left by a process that is gone and is re-queued at once. On a shared database
+    another host's worker may be running it: only scans whose heartbeat is stale are taken.
     """
-    from library.ingestion.services import recover_interrupted_scans
+    from library.ingestion.services import recover_interrupted_scans, recover_stale_scans
 
-    recover_interrupted_scans()
+    if settings.MEDIA_ENGINE.get("EMBEDDED_DATABASE"):
+        recover_interrupted_scans()
+    else:
+        recover_stale_scans()
     worker = make_worker(batch=False, interval=interval)
     thread = threading.Thread(target=worker.run, name="task-worker", daemon=True)
     thread.worker = worker
     thread.start()
     logger.info("In-process task worker started (%s)", worker.worker_id)
     return thread
+
+
+def start_scan_watchdog():
+    """A daemon thread that re-queues scans whose worker died, every quarter stale period.
+
+    Every serving process runs one, in both task-worker modes: ``db_worker`` processes are
+    django-tasks-db's own loop and cannot be given the job, and a killed worker must not leave
+    its folder blocked until somebody restarts something.
+    """
+    from library.ingestion.heartbeat import interval
+
+    thread = threading.Thread(target=_watch_scans, args=(interval(),), name="scan-watchdog", daemon=True)
+    thread.start()
+    return thread
+
+
+def _watch_scans(period):
+    from django.db import connection
+
+    from library.ingestion.services import recover_stale_scans
+
+    stop = threading.Event()
+    while not stop.wait(period):
+        try:
+            recover_stale_scans()
+        except Exception:
+            logger.exception("Recovering stale scans failed; trying again in %.0f s.", period)
+        finally:
+            connection.close()
 
 
 def task_worker_mode():

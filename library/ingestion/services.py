@@ -1,11 +1,14 @@
 """Starting, running and recovering scans; every entry point (API, command, worker) calls these."""
 
 import logging
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from library.errors import Conflict
+from library.ingestion.heartbeat import stale_after
 from library.ingestion.scanner import Scanner
 from library.models import LibraryRoot, ScanJob, ScanState
 
@@ -33,9 +36,13 @@ def _new_job(folder):
 
 
 def queue_scan(folder):
-    """Queue a background scan of ``folder``; the job and its task row commit together."""
+    """Queue a background scan of ``folder``; the job and its task row commit together.
+
+    A scan of the folder whose worker died is re-queued first, so the answer is the truthful
+    "already queued" rather than a scan that never ends."""
     from library.ingestion.tasks import scan_folder
 
+    recover_stale_scans(folder=folder)
     with transaction.atomic():
         job = _new_job(folder)
         result = scan_folder.enqueue(job.pk)
@@ -75,30 +82,61 @@ def run_job(job_id, *, on_progress=None):
 
 
 def recover_interrupted_scans():
-    """Put scans left RUNNING by a process that died back in the queue, under a fresh task.
+    """Put every scan left RUNNING back in the queue, under a fresh task.
 
-    Call only where no other worker can be running them: at start-up of the in-process worker,
-    which is then the only worker of this engine.
+    Call only where no other worker can be running one: at start-up of the in-process worker
+    when it is the engine's only worker (see ``library.worker``). Elsewhere use
+    :func:`recover_stale_scans`, which judges by the heartbeat.
     """
+    return [job for job in ScanJob.objects.filter(state=ScanState.RUNNING) if _requeue(job, ScanJob.objects.all())]
+
+
+def _stale(cutoff):
+    """Running jobs whose worker has been silent since before ``cutoff``."""
+    return ScanJob.objects.filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff),
+        state=ScanState.RUNNING,
+    )
+
+
+def recover_stale_scans(*, folder=None, now=None):
+    """Re-queue running scans whose heartbeat is older than ``SCAN_STALE_AFTER``; returns them.
+
+    Safe with any number of workers and serving processes doing the same at once: a live scan
+    beats four times per stale period, so it is never taken; the re-queue is one conditional
+    UPDATE (still RUNNING, same task, still stale), so of two processes recovering the same job
+    one wins and the other changes nothing; and the dead run, should it wake up, is fenced off by
+    the changed ``task_id`` (``Scanner._save``).
+    """
+    cutoff = (now or timezone.now()) - timedelta(seconds=stale_after())
+    stale = _stale(cutoff)
+    if folder is not None:
+        stale = stale.filter(folder=folder)
+    return [job for job in stale if _requeue(job, _stale(cutoff))]
+
+
+def _requeue(job, still):
+    """Move ``job`` back to QUEUED under a new task if it is still in ``still`` and still on its
+    old task; its old task row (left RUNNING by the dead worker) is marked FAILED."""
     from django_tasks_db.models import DBTaskResult
 
     from library.ingestion.tasks import scan_folder
 
-    recovered = []
-    for job in ScanJob.objects.filter(state=ScanState.RUNNING):
-        with transaction.atomic():
-            if job.task_id:
-                DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(status="FAILED", finished_at=timezone.now())
-            job.state = ScanState.QUEUED
-            job.error = "Re-queued after the process running it stopped."
-            for count in ("seen", "added", "updated", "unchanged", "missing", "failed"):
-                setattr(job, count, 0)
-            job.current_file = ""
-            job.started_at = None
-            result = scan_folder.enqueue(job.pk)
-            job.task_id = str(result.id)
-            job.save()
+    now = timezone.now()
+    with transaction.atomic():
+        taken = still.filter(pk=job.pk, state=ScanState.RUNNING, task_id=job.task_id).update(
+            state=ScanState.QUEUED, error="Re-queued after the process running it stopped.",
+            seen=0, added=0, updated=0, unchanged=0, missing=0, failed=0,
+            current_file="", started_at=None, heartbeat_at=None,
+        )
+        if not taken:
+            return False
+        result = scan_folder.enqueue(job.pk)
+        ScanJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+        if job.task_id:
+            DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(status="FAILED", finished_at=now)
         job.failures.all().delete()
-        logger.warning("Re-queued interrupted scan %s of folder %s", job.pk, job.folder_id)
-        recovered.append(job)
-    return recovered
+    job.refresh_from_db()
+    logger.warning("Re-queued interrupted scan %s of folder %s", job.pk, job.folder_id)
+    return True

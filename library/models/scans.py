@@ -27,6 +27,9 @@ class ScanJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: Written every few seconds while the scan runs; a RUNNING job whose heartbeat has gone
+    #: stale lost its worker and is re-queued (``library.ingestion.services.recover_stale_scans``).
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -31,6 +31,10 @@ class Command(BaseCommand):
             from library.worker import start_in_process_worker
 
             start_in_process_worker()
+        from library.worker import start_scan_watchdog
+
+        # In both modes: a scan whose worker was killed is re-queued once its heartbeat is stale.
+        start_scan_watchdog()
         uvicorn.run(
             "engine.asgi:application",
             host=host or config["HOST"],
