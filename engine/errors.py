@@ -4,7 +4,11 @@ DRF exceptions pass through :func:`exception_handler`; plain Django views, middl
 URL resolver's 404/500 use :func:`error_response`, so one shape reaches every client.
 """
 
+import errno
+import sys
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 
@@ -14,6 +18,38 @@ def error_response(status_code, detail, code, headers=None, **extra):
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+#: SQLite's words for a write lock it waited for in vain (the busy timeout).
+_BUSY = ("database is locked", "database table is locked", "database is busy")
+#: No room to write: SQLite's SQLITE_FULL, PostgreSQL's disk_full (SQLSTATE 53100), and the OS's own.
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+RETRY_BUSY_SECONDS = 5
+
+
+def storage_error_response(exc):
+    """The JSON error for a database or disk that cannot take a write now, or None.
+
+    A writer that waited out the busy timeout gets 503 with ``Retry-After`` (the same request
+    will succeed once the lock is free); a full disk gets 507. Both changed nothing: the
+    transaction that met the error was rolled back. Anything else stays a 500.
+    """
+    if isinstance(exc, OperationalError):
+        message = str(exc).lower()
+        if any(words in message for words in _BUSY):
+            return error_response(
+                503, "The database is busy; try again shortly.", "database_busy",
+                headers={"Retry-After": str(RETRY_BUSY_SECONDS)},
+            )
+        if "database or disk is full" in message or getattr(exc.__cause__, "sqlstate", None) == "53100":
+            return _storage_full()
+    if isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS:
+        return _storage_full()
+    return None
+
+
+def _storage_full():
+    return error_response(507, "The server's storage is full; nothing was changed.", "storage_full")
 
 
 def _first_message(errors, path=""):
@@ -35,6 +71,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    storage = storage_error_response(exc)
+    if storage is not None:
+        return storage
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -61,6 +100,11 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception (asgiref re-raises it in the thread), so a
+    # busy or full database met in middleware or a plain view gets its 503/507 here.
+    storage = storage_error_response(sys.exc_info()[1])
+    if storage is not None:
+        return storage
     return error_response(status.HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error.", "server_error")
 
 

@@ -4,10 +4,12 @@ HTTP middleware, the DRF authentication class, plain views and the hub's WebSock
 all call :func:`resolve_principal`; none of them reads a credential itself.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import DatabaseError
 from django.utils import timezone
 
 from security import keys, tickets
@@ -15,6 +17,8 @@ from security.localhost import is_local_request
 from security.models import ApiKey
 from security.roles import Role
 from security.stream_links import InvalidLink, presents_link, stream_link_signer
+
+logger = logging.getLogger(__name__)
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 HUB_PATH_PREFIX = "/hubs/"
@@ -111,7 +115,13 @@ def authenticate_key(plaintext):
 def _touch(key, now):
     """Record use at most once a minute per key, never a write per request."""
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        try:
+            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        except DatabaseError:
+            # Bookkeeping only: a database busy with another writer (or full) must not turn a
+            # read into an error; the next request records the use.
+            logger.warning("Key %s: last use not recorded (database unavailable for writes).", key.pk)
+            return
         key.last_used_at = now
 
 
