@@ -70,8 +70,15 @@ class IntercomConsumer(AsyncConsumer):
         self.handshaken = False
         self.closed = False
         self.topics = set(events.EVENTS)
-        for group in self.groups:
-            await self.channel_layer.group_add(group, self.channel_name)
+        try:
+            for group in self.groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:
+            # The channel layer (Redis) is down or its pooled connection died with a restart:
+            # a socket that could receive no event is refused with a clear 503, not a 500.
+            logger.exception("Hub connection refused: the channel layer is unavailable.")
+            await denial.refuse(self.scope, self.send, _layer_unavailable_response())
+            raise StopConsumer from None
         if not await self._key_still_active():
             # Revoked between the check above and joining the key's group.
             await self.channel_layer_leave()
@@ -299,6 +306,12 @@ def _topics(topics):
 
 def _key_is_active(pk):
     return ApiKey.objects.active().filter(pk=pk).exists()
+
+
+def _layer_unavailable_response():
+    from engine.errors import error_response
+
+    return error_response(503, "The hub cannot reach its message layer; try again shortly.", "hub_unavailable", headers={"Retry-After": "5"})
 
 
 def _revoked_response():

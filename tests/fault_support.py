@@ -129,9 +129,10 @@ class Engine:
     def pid(self):
         return self.server.process.pid
 
-    def request(self, method, path, **kwargs):
+    def request(self, method, path, *, headers=None, **kwargs):
         kwargs.setdefault("timeout", 30)
-        return httpx.request(method, f"{self.server.url}{path}", headers={"X-Api-Key": self.key}, **kwargs)
+        headers = {"X-Api-Key": self.key, **(headers or {})}
+        return httpx.request(method, f"{self.server.url}{path}", headers=headers, **kwargs)
 
     def add_folder(self, path):
         response = self.request("POST", "/settings/folders", json={"path": str(path)})
