@@ -16,14 +16,14 @@ from security.request_facts import from_request
 OPEN_PATHS = frozenset({"/system/status"})
 
 
-def _unguarded_prefixes():
+def unguarded_prefixes():
     # The Django admin authenticates with its own staff session (browsers cannot send keys);
     # static files are public assets of that admin.
     return ("/django-admin/", settings.STATIC_URL)
 
 
 def is_exempt(path):
-    return path in OPEN_PATHS or path.startswith(_unguarded_prefixes())
+    return path in OPEN_PATHS or path.startswith(unguarded_prefixes())
 
 
 class PrincipalMiddleware:
@@ -34,7 +34,7 @@ class PrincipalMiddleware:
 
     def __call__(self, request):
         path = request.path
-        if path.startswith(_unguarded_prefixes()):
+        if path.startswith(unguarded_prefixes()):
             request.principal = None
             return self.get_response(request)
         try:

@@ -23,7 +23,7 @@ from django.conf import settings
 from django_ratelimit.core import get_usage
 
 from engine.errors import error_response
-from security.middleware import _unguarded_prefixes
+from security.middleware import unguarded_prefixes
 from security.request_facts import from_request
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def policy_for(facts):
     too), the hub's negotiate request and WebSocket attempts count as general.
     """
     path = facts.path
-    if path.startswith(_unguarded_prefixes()):
+    if path.startswith(unguarded_prefixes()):
         return None
     if path == KEY_GENERATION_PATH and facts.method == "POST":
         return KEY_GENERATION
