@@ -49,7 +49,7 @@ def write_big_wav(path, size=BIG_FILE_SIZE, salt=b""):
     return path
 
 
-def media_tree(root, *, albums=3, tracks=20, big=None):
+def media_tree(root, *, albums=3, tracks=20, big=None, big_size=BIG_FILE_SIZE):
     """``albums`` folders of ``tracks`` unique WAVs each, plus ``big`` (a name) at the top if given;
     returns the relative paths of every media file."""
     files = []
@@ -59,7 +59,7 @@ def media_tree(root, *, albums=3, tracks=20, big=None):
             write_wav(root / relative, salt=f"{root.name}-{album}-{track}")
             files.append(relative)
     if big:
-        write_big_wav(root / big, salt=root.name.encode())
+        write_big_wav(root / big, size=big_size, salt=root.name.encode())
         files.append(big)
     return sorted(files)
 
@@ -120,9 +120,10 @@ class Engine:
         self.key = manage(self.env, "apikey", "create", "--label", "faults", "--role", "Administrator").stdout.strip()
         self.server = None
 
-    def serve(self, **popen_options):
+    def serve(self, prefix=()):
+        """The engine's server process; ``prefix`` is a command it runs under (``setpriv ...``)."""
         self.server = EngineServer(self.env)
-        self.server.popen_options = popen_options
+        self.server.argv = [*prefix, *self.server.argv]
         return self.server
 
     @property

@@ -86,6 +86,16 @@ def _mark_missing(location):
         location.missing_since = now
 
 
+def _root_mounted(root_path):
+    """A root that is gone, unreadable or empty is taken to be unmounted (an unmounted drive
+    leaves its empty mount point behind): its files are then not marked missing."""
+    try:
+        with os.scandir(root_path) as listing:
+            return next(listing, None) is not None
+    except OSError:
+        return False
+
+
 def open_location(location, enabled_roots):
     """The :class:`OpenedFile` for one location, or :class:`FileUnavailable`.
 
@@ -108,7 +118,7 @@ def open_location(location, enabled_roots):
     try:
         fd = open_without_symlinks(real_path)
     except OSError as exc:
-        if exc.errno in _VANISHED and os.path.isdir(root_path) and not os.path.lexists(os.path.join(root_path, raw)):
+        if exc.errno in _VANISHED and _root_mounted(root_path) and not os.path.lexists(os.path.join(root_path, raw)):
             _mark_missing(location)
         raise FileUnavailable() from None
     try:
