@@ -34,7 +34,8 @@ STATUS_TEXT = {
     "413": "Request body too large.",
     "416": "Requested range not satisfiable.",
     "429": "Rate limit exceeded; see Retry-After.",
-    "503": "A dependency (rate-limit store, master key) is unavailable; nothing was changed.",
+    "503": "Busy or unavailable (database busy, rate-limit store, master key, hub layer); nothing was changed. See Retry-After.",
+    "507": "The server's storage is full; nothing was changed.",
 }
 
 #: Paths anyone may call: no 401/403 and no security requirement.
@@ -148,8 +149,8 @@ def add_plain_views(result, generator, request, public):
 
 def _error_statuses(path, method, operation):
     if path in OPEN_PATHS:
-        return ["429"]
-    statuses = ["401", "403", "429"]
+        return ["429", "503"]
+    statuses = ["401", "403", "429", "503"]
     parameters = operation.get("parameters", [])
     if "requestBody" in operation or any(p.get("in") in ("query", "header") for p in parameters):
         statuses.append("400")
@@ -159,7 +160,7 @@ def _error_statuses(path, method, operation):
     if "requestBody" in operation:
         statuses.append("413")
     if method in ("put", "patch", "delete", "post"):
-        statuses.append("409")
+        statuses += ["409", "507"]
     return statuses
 
 
