@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz bench install migrate clean
+.PHONY: run test fuzz bench soak install migrate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench
+
+# A few minutes of concurrent streaming, browsing, hub clients and rescans against a real server.
+soak: $(STAMP)
+	SOAK_SECONDS=$${SOAK_SECONDS:-180} $(PY) -m bench.soak
 
 clean:
 	rm -rf $(VENV) var
