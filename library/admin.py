@@ -7,19 +7,9 @@ and write the audit trail; the admin's only write is "Scan now", which calls the
 from django.contrib import admin, messages
 
 from library.errors import Conflict
+from engine.admin import ReadOnlyAdmin, ReadOnlyInline
 from library.ingestion import services as ingestion
 from library.models import Asset, AssetLocation, LibraryRoot, Profile, ScanFailure, ScanJob, Work
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LibraryRoot)
@@ -43,16 +33,10 @@ class LibraryRootAdmin(ReadOnlyAdmin):
         return obj is None and request.user.is_superuser
 
 
-class AssetInline(admin.TabularInline):
+class AssetInline(ReadOnlyInline):
     model = Asset
     fields = ["content_hash", "mime_type", "size", "duration"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Work)
@@ -63,15 +47,9 @@ class WorkAdmin(ReadOnlyAdmin):
     inlines = [AssetInline]
 
 
-class LocationInline(admin.TabularInline):
+class LocationInline(ReadOnlyInline):
     model = AssetLocation
     fields = ["root", "relative_path", "size", "mtime_ns", "missing_since", "seen_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Asset)
@@ -88,15 +66,9 @@ class ProfileAdmin(ReadOnlyAdmin):
     list_filter = ["role"]
 
 
-class FailureInline(admin.TabularInline):
+class FailureInline(ReadOnlyInline):
     model = ScanFailure
     fields = ["relative_path", "reason", "at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ScanJob)

@@ -7,6 +7,7 @@ message (Django's cookie message storage would carry it in a cookie) or in the c
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
+from engine.admin import ReadOnlyAdmin
 from security import services
 from security.audit import Actor
 from security.models import ApiKey, AuditEntry
@@ -72,16 +73,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "target", "client_address"]
     list_filter = ["action"]
     search_fields = ["actor", "target"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
