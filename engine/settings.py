@@ -5,6 +5,7 @@ README's configuration table) and is gathered in the ``MEDIA_ENGINE`` dictionary
 engine's code reads at call time so tests can override it. No secret lives in this file.
 """
 
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -173,6 +174,9 @@ STORAGES = {
 # The admin's static files are served straight from the installed apps, so `make run` needs no
 # collectstatic step and a fresh clone shows a styled admin.
 WHITENOISE_USE_FINDERS = True
+# WhiteNoise serves the admin's small static files with a synchronous iterator, which Django's
+# ASGI handler reports on every file; media streams use an async iterator and are unaffected.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
