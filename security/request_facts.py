@@ -64,8 +64,16 @@ def from_request(request):
     """Facts of a Django ``HttpRequest`` (ASGI or WSGI).
 
     Django joins a repeated header's values with commas, so a header sent twice arrives as one
-    value that no single credential can match.
+    value that no single credential can match. The facts are kept on the request: the rate
+    limiter, the principal middleware and the audit trail all read them.
     """
+    facts = getattr(request, "_security_facts", None)
+    if facts is None:
+        facts = request._security_facts = _facts_of(request)
+    return facts
+
+
+def _facts_of(request):
     headers = {}
     for name, value in request.META.items():
         if name.startswith("HTTP_"):
