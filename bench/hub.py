@@ -69,7 +69,7 @@ def _serve(env, port, commands):
 
 class Engine:
     def __init__(self, data_dir):
-        self.env = engine_environment(data_dir, RATE_GENERAL="1000000/m", LOCALHOST_BYPASS="false")
+        self.env = engine_environment(data_dir, RATE_GENERAL="1000000/m", LOCALHOST_BYPASS="false", LOG_LEVEL="WARNING")
         self.env["MEDIA_ENGINE_WORKERS"] = "1"
         manage(self.env, "migrate", "--no-input")
         self.admin_key = self.create_key("Administrator")[1]

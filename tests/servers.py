@@ -128,6 +128,8 @@ def engine_environment(data_dir, **settings):
     env["DJANGO_SETTINGS_MODULE"] = "engine.settings"
     env["MEDIA_ENGINE_DATA_DIR"] = str(data_dir)
     env["PYTHONUNBUFFERED"] = "1"
+    # Look-ups queued after a scan must not reach the real providers from a test server.
+    env["MEDIA_ENGINE_TMDB_URL"] = env["MEDIA_ENGINE_MUSICBRAINZ_URL"] = "http://127.0.0.1:9"
     for name, value in settings.items():
         env[f"MEDIA_ENGINE_{name}"] = str(value)
     return env
