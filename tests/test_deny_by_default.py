@@ -1,34 +1,15 @@
 """Every URL requires a principal except the health probe; unknown paths too."""
 
-import re
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.routes import concrete, routes
 
 OPEN = {"/system/status"}
-SAMPLE = {"int": "1", "str": "sample", "slug": "sample", "uuid": "00000000-0000-0000-0000-000000000001", "path": "a/b"}
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-def concrete(route):
-    def value(match):
-        converter = match.group(1) or "str"
-        return SAMPLE.get(converter, "sample")
-
-    return re.sub(r"<(?:(\w+):)?\w+>", value, route)
-
-
-def every_route(patterns=None, prefix=""):
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from every_route(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield "/" + concrete(route.lstrip("^").rstrip("$"))
-
-
 def api_routes():
-    return sorted({path for path in every_route() if not path.startswith("/django-admin/")})
+    return sorted({concrete(route) for route in routes() if not route.startswith("django-admin/")})
 
 
 def test_the_enumeration_finds_the_key_routes():

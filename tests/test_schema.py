@@ -4,7 +4,8 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.routes import routes, shape
 
 JSON = {"Accept": "application/vnd.oai.openapi+json"}
 
@@ -15,18 +16,8 @@ def schema_of(client):
     return response.json()
 
 
-def resolver_routes(patterns=None, prefix=""):
-    """Every route the URL resolver serves, in OpenAPI spelling (``/works/{pk}``)."""
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from resolver_routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
-
-
 def api_routes():
-    return sorted({r for r in resolver_routes() if not r.startswith(("/django-admin/", "/schema/"))})
+    return sorted({shape(route) for route in routes() if not route.startswith(("django-admin/", "schema/"))})
 
 
 @pytest.mark.parametrize("role", ["Consumer", "Curator"])
@@ -48,14 +39,14 @@ def test_administrator_gets_the_schema_as_yaml_and_json(client_as):
     assert schema_of(admin)["openapi"].startswith("3.")
 
 
-def shape(route):
-    """A route with its parameter names blanked: the schema calls ``pk`` ``id``."""
-    return re.sub(r"\{\w+\}", "{}", route)
+def openapi_shape(path):
+    """An OpenAPI path with its parameter names blanked: the schema calls ``pk`` ``id``."""
+    return re.sub(r"\{\w+\}", "{}", path)
 
 
 def test_every_route_of_the_resolver_is_in_the_schema(client_as):
-    documented = {shape(path) for path in schema_of(client_as("Administrator"))["paths"]}
-    missing = [route for route in api_routes() if shape(route) not in documented]
+    documented = {openapi_shape(path) for path in schema_of(client_as("Administrator"))["paths"]}
+    missing = [route for route in api_routes() if route not in documented]
     assert not missing, f"routes without an OpenAPI description: {missing}"
 
 
