@@ -41,3 +41,15 @@ def record(action, actor, target=""):
     return AuditEntry.objects.create(
         action=action, actor=actor.name[:200], client_address=actor.client_address[:64], target=str(target)[:300]
     )
+
+
+def apply_changes(instance, changes):
+    """Set ``changes`` on ``instance`` and describe them for an audit record.
+
+    ``"role: Consumer → Curator"``; only fields whose value really changes are named.
+    """
+    before = {name: getattr(instance, name) for name in changes}
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    described = ", ".join(f"{name}: {before[name]!s} → {value!s}" for name, value in changes.items() if before[name] != value)
+    return described or "no change"

@@ -9,7 +9,7 @@ from library.errors import Conflict, Refused
 from library.ingestion import events
 from library.models import Asset, LibraryRoot, ScanJob, ScanState, Work
 from security import paths
-from security.audit import record
+from security.audit import apply_changes, record
 
 
 def validated_root_path(raw):
@@ -74,12 +74,9 @@ def update_folder(folder, *, actor, **changes):
             _refuse_overlap(changes["path"], exclude=folder.pk)
             if ScanJob.objects.filter(folder=folder, state__in=[ScanState.QUEUED, ScanState.RUNNING]).exists():
                 raise Conflict("A scan of this folder is queued or running; move it afterwards.", "scan_in_progress")
-        before = {name: getattr(folder, name) for name in changes}
-        for name, value in changes.items():
-            setattr(folder, name, value)
+        described = apply_changes(folder, changes)
         folder.save()
-        described = ", ".join(f"{name}: {before[name]!s} → {value!s}" for name, value in changes.items() if before[name] != value)
-        record("folder.updated", actor, f"folder {folder.pk}: {described or 'no change'}")
+        record("folder.updated", actor, f"folder {folder.pk}: {described}")
     return refresh_health(folder)
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from library.errors import Conflict
 from library.models import Profile
 from library.models.profiles import AVATAR_COLORS
-from security.audit import record
+from security.audit import apply_changes, record
 from security.roles import Role
 
 
@@ -46,12 +46,9 @@ def update_profile(profile, *, actor, **changes):
         profile = Profile.objects.select_for_update().get(pk=profile.pk)
         if demoting and profile.role == Role.ADMINISTRATOR or demoting and profile.is_owner:
             _refuse_losing_administrator(profile, administrators, action="demoted")
-        before = {name: getattr(profile, name) for name in changes}
-        for name, value in changes.items():
-            setattr(profile, name, value)
+        described = apply_changes(profile, changes)
         profile.save()
-        described = ", ".join(f"{name}: {before[name]} → {value}" for name, value in changes.items() if before[name] != value)
-        record("profile.updated", actor, f"profile {profile.pk}: {described or 'no change'}")
+        record("profile.updated", actor, f"profile {profile.pk}: {described}")
     return profile
 
 

@@ -14,7 +14,7 @@ from library.providers.base import ProviderError
 from library.providers.musicbrainz import MusicBrainzClient
 from library.providers.tmdb import TmdbClient
 from security import secret_store
-from security.audit import record
+from security.audit import apply_changes, record
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +72,9 @@ def update_provider(provider, *, actor, enabled=None, weight=None):
     if not changes:
         return provider
     with transaction.atomic():
-        for field, value in changes.items():
-            setattr(provider, field, value)
+        described = apply_changes(provider, changes)
         provider.save(update_fields=list(changes))
-        record("provider.updated", actor, f"provider {provider.name}: " + ", ".join(f"{k}={v}" for k, v in changes.items()))
+        record("provider.updated", actor, f"provider {provider.name}: {described}")
     if "weight" in changes:
         from library.providers import tasks
 
