@@ -125,3 +125,21 @@ async def test_no_event_reaches_a_socket_before_its_handshake(keys):
     await sync_to_async(publish)("MediaAdded", {"workId": 1})
     assert await socket.nothing_received()
     await socket.disconnect()
+
+
+async def test_folder_lifecycle_announces_watch_folder_active_to_administrators_only(keys, tmp_path):
+    from library.folders import services as folders
+    from security.audit import Actor
+
+    admin, consumer = await connected(keys["Administrator"]), await connected(keys["Consumer"])
+    actor = Actor("test")
+    folder = await sync_to_async(folders.create_folder)(path=str(tmp_path), actor=actor)
+    await sync_to_async(folders.update_folder)(folder, actor=actor, enabled=False)
+    received = []
+    while len(received) < 2:
+        received += [m for m in await admin.receive_skipping_pings() if m.get("target") == "WatchFolderActive"]
+    assert [event["arguments"][0]["active"] for event in received] == [True, False]
+    assert received[0]["arguments"][0]["folderId"] == folder.pk
+    assert await consumer.nothing_received()
+    for socket in (admin, consumer):
+        await socket.disconnect()

@@ -61,6 +61,8 @@ def create_folder(*, path, actor, media_kind="mixed", enabled=True):
         _refuse_overlap(real)
         folder = LibraryRoot.objects.create(path=real, media_kind=media_kind, enabled=enabled)
         record("folder.created", actor, f"folder {folder.pk}: {real} ({media_kind})")
+    if enabled:
+        events.watch_folder_active(folder, True)
     return refresh_health(folder)
 
 
@@ -74,9 +76,12 @@ def update_folder(folder, *, actor, **changes):
             _refuse_overlap(changes["path"], exclude=folder.pk)
             if ScanJob.objects.filter(folder=folder, state__in=[ScanState.QUEUED, ScanState.RUNNING]).exists():
                 raise Conflict("A scan of this folder is queued or running; move it afterwards.", "scan_in_progress")
+        was_enabled = folder.enabled
         described = apply_changes(folder, changes)
         folder.save()
         record("folder.updated", actor, f"folder {folder.pk}: {described}")
+    if folder.enabled != was_enabled:
+        events.watch_folder_active(folder, folder.enabled)
     return refresh_health(folder)
 
 
@@ -88,6 +93,8 @@ def delete_folder(folder, *, actor):
             raise Conflict("A scan of this folder is running; delete it when the scan has finished.", "scan_in_progress")
         asset_ids = list(folder.locations.values_list("asset_id", flat=True).distinct())
         record("folder.deleted", actor, f"folder {folder.pk}: {folder.path}")
+        if folder.enabled:
+            events.watch_folder_active(folder, False)
         folder.delete()
         orphans = Asset.objects.filter(pk__in=asset_ids, locations__isnull=True)
         work_ids = list(orphans.values_list("work_id", flat=True))

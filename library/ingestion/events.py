@@ -70,3 +70,12 @@ def folder_health_changed(folder):
         },
         hub.ADMINISTRATORS,
     )
+
+
+def watch_folder_active(folder, active):
+    """A library folder starts (created, enabled) or stops (disabled, deleted) being part of the library."""
+    _publish(
+        "WatchFolderActive",
+        {"folderId": folder.pk, "path": folder.path, "mediaKind": folder.media_kind, "active": active},
+        hub.ADMINISTRATORS,
+    )
