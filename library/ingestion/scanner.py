@@ -25,6 +25,7 @@ from library.ingestion.hashing import fingerprint
 from library.ingestion.heartbeat import Heartbeat, this_run
 from library.ingestion.tags import TagError, read_embedded
 from library.models import Asset, AssetLocation, ScanFailure, ScanState, Work
+from library.providers.selectors import source_weights
 from library.providers.tasks import enqueue_lookups
 from security import paths
 
@@ -80,6 +81,7 @@ class Scanner:
         self._subdirectories = {}
         self._root_identity = None
         self._added_work_ids = []
+        self._source_weights = None
 
     # --- the whole scan ------------------------------------------------------------------------
 
@@ -319,7 +321,9 @@ class Scanner:
                 except IntegrityError:  # another scan took in the same content a moment ago
                     asset = Asset.objects.get(content_hash=content_hash)
                 else:
-                    works.record_embedded_claims(work, values, now=now)
+                    if self._source_weights is None:  # read once a scan, not once a file
+                        self._source_weights = source_weights()
+                    works.record_embedded_claims(work, values, now=now, weights=self._source_weights)
                     added_work = work
                     self._added_work_ids.append(work.pk)
             location_fields = dict(asset=asset, size=size, mtime_ns=mtime_ns, missing_since=None, seen_at=now, relative_path=readable(rel))

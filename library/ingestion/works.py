@@ -61,7 +61,7 @@ def embedded_values(kind, name, tags):
     return {key: value for key, value in values.items() if value not in ("", None)}
 
 
-def record_embedded_claims(work, values, *, now=None):
+def record_embedded_claims(work, values, *, now=None, weights=None):
     """One ``embedded`` claim per value, then the work resolved from its claims.
 
     Values read from files are never locked, so a crafted file cannot pin metadata; a value a
@@ -79,6 +79,6 @@ def record_embedded_claims(work, values, *, now=None):
             locked=False, claimed_by=CLAIMED_BY, claimed_at=now,
         ))
     Claim.objects.bulk_create(claims)
-    resolve_work(work)
+    resolve_work(work, weights=weights)
     work.refresh_from_db()
     return work

@@ -53,10 +53,11 @@ def lock_claim(work, field, value, *, principal):
     return claim
 
 
-def resolve_work(work, fields=None):
+def resolve_work(work, fields=None, weights=None):
     """Recompute ``work``'s canonical values from its claims and save them; return what changed.
 
-    ``fields`` limits the work to some fields (default: every field that has claims). Fields
+    ``fields`` limits the work to some fields (default: every field that has claims); a caller
+    resolving many works (a scan) may pass the ``weights`` of ``source_weights()`` once. Fields
     without any claim are left as they are; a field whose claims all weigh nothing is cleared.
     Returns ``{field: new_value}`` for the values that changed.
     """
@@ -67,7 +68,7 @@ def resolve_work(work, fields=None):
         claims = Claim.objects.filter(work=work)
         if fields is not None:
             claims = claims.filter(field__in=list(fields))
-        resolved = canonical_values([ClaimRecord.of(claim) for claim in claims], source_weights())
+        resolved = canonical_values([ClaimRecord.of(claim) for claim in claims], weights or source_weights())
         changed = {}
         metadata = dict(work.metadata or {})
         for field, value in resolved.items():
