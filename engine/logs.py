@@ -21,7 +21,13 @@ def redact(text):
     return _HEADER_SECRET.sub(lambda match: f"{match.group(1)}{match.group(2)}[redacted]", text)
 
 
+_traceback_formatter = logging.Formatter()
+
+
 class RedactSecretsFilter(logging.Filter):
+    """Redacts the message and the traceback: an HTTP client's exception names the URL it called,
+    query string (and so a provider's ``api_key``) included."""
+
     def filter(self, record):
         try:
             message = record.getMessage()
@@ -30,4 +36,9 @@ class RedactSecretsFilter(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set, so the redacted traceback is what they print.
+            record.exc_text = redact(_traceback_formatter.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True

@@ -49,3 +49,27 @@ def test_log_filter_redacts_keys_headers_and_query_tokens():
     assert plaintext not in cleaned
     assert "id=abc" in cleaned
     assert redact(f"leaked {plaintext} here") == "leaked [redacted-key] here"
+
+
+def test_log_filter_redacts_credentials_in_tracebacks():
+    import io
+
+    from engine.logs import RedactSecretsFilter
+    from security.keys import generate
+
+    plaintext = generate().plaintext
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactSecretsFilter())
+    logger = logging.getLogger("tests.redaction")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise RuntimeError(f"Client error for url 'https://provider.example/search?query=x&api_key=s3cr3t-v3' with {plaintext}")
+        except RuntimeError:
+            logger.exception("Look-up failed")
+    finally:
+        logger.removeHandler(handler)
+    output = stream.getvalue()
+    assert "Look-up failed" in output and "RuntimeError" in output
+    assert "s3cr3t-v3" not in output and plaintext not in output
