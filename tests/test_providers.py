@@ -4,7 +4,7 @@ import pytest
 
 from library.metadata.services import record_claims, resolve_work
 from library.models import Claim, Provider, Work
-from library.providers import base, tasks
+from library.providers import base, services, tasks
 from library.providers.base import (
     MalformedResponse,
     ProviderRateLimited,
@@ -259,13 +259,13 @@ def test_enqueue_lookups_queues_a_background_task_and_returns_at_once(db, django
     from django_tasks_db.models import DBTaskResult
 
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.enqueue_lookups([3, 1, 2, 2])
+        services.enqueue_lookups([3, 1, 2, 2])
     queued = DBTaskResult.objects.get()
     assert queued.task_path.endswith("lookup_works") and queued.args_kwargs["args"] == [[1, 2, 3]]
 
 
 def test_enqueue_lookups_never_raises(db):
-    tasks.enqueue_lookups(["not a work id"])
+    services.enqueue_lookups(["not a work id"])
 
 
 # --- /settings/providers ------------------------------------------------------------------------

@@ -5,8 +5,8 @@ import os
 from django.db import transaction
 from django.utils import timezone
 
+from library import events
 from library.errors import Conflict, Refused
-from library.ingestion import events
 from library.models import Asset, LibraryRoot, ScanJob, ScanState, Work
 from security import paths
 from security.audit import apply_changes, record

@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from library.ingestion import detect, events, works
+from library import events
+from library.folders.services import refresh_health
+from library.ingestion import detect, works
 from library.ingestion.hashing import fingerprint
 from library.ingestion.heartbeat import Heartbeat, this_run
 from library.ingestion.tags import TagError, read_embedded
+from library.metadata.selectors import source_weights
 from library.models import Asset, AssetLocation, ScanFailure, ScanState, Work
-from library.providers.selectors import source_weights
-from library.providers.tasks import enqueue_lookups
+from library.providers.services import enqueue_lookups
 from security import paths
 
 logger = logging.getLogger(__name__)
@@ -147,8 +149,6 @@ class Scanner:
         if real != self.root.path:
             raise RootUnavailable("The folder's path now leads elsewhere (a symbolic link was put in its place).")
         paths.check_location(real, data_dir=paths.engine_data_dir())
-        from library.folders.services import refresh_health
-
         refresh_health(self.root)
         if not (self.root.accessible and self.root.readable):
             raise RootUnavailable("The folder is not accessible or not readable.")
@@ -176,8 +176,6 @@ class Scanner:
         file after that point look gone; the same device and inode, still readable, at the end
         means the walk saw the real folder.
         """
-        from library.folders.services import refresh_health
-
         refresh_health(self.root)
         if _identity(self.root_bytes) != self._root_identity or not (self.root.accessible and self.root.readable):
             raise RootUnavailable("The folder became unavailable during the scan (unmounted, moved or unreadable); nothing was marked missing.")

@@ -6,7 +6,9 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from library import background
 from library.errors import Conflict
 from library.ingestion.heartbeat import stale_after
 from library.ingestion.scanner import Scanner
@@ -40,12 +42,10 @@ def queue_scan(folder):
 
     A scan of the folder whose worker died is re-queued first, so the answer is the truthful
     "already queued" rather than a scan that never ends."""
-    from library.ingestion.tasks import scan_folder
-
     recover_stale_scans(folder=folder)
     with transaction.atomic():
         job = _new_job(folder)
-        result = scan_folder.enqueue(job.pk)
+        result = background.enqueue("scan_folder", job.pk)
         job.task_id = str(result.id)
         job.save(update_fields=["task_id"])
     return job
@@ -119,10 +119,6 @@ def recover_stale_scans(*, folder=None, now=None):
 def _requeue(job, still):
     """Move ``job`` back to QUEUED under a new task if it is still in ``still`` and still on its
     old task; its old task row (left RUNNING by the dead worker) is marked FAILED."""
-    from django_tasks_db.models import DBTaskResult
-
-    from library.ingestion.tasks import scan_folder
-
     now = timezone.now()
     with transaction.atomic():
         taken = still.filter(pk=job.pk, state=ScanState.RUNNING, task_id=job.task_id).update(
@@ -132,7 +128,7 @@ def _requeue(job, still):
         )
         if not taken:
             return False
-        result = scan_folder.enqueue(job.pk)
+        result = background.enqueue("scan_folder", job.pk)
         ScanJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
         if job.task_id:
             DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(status="FAILED", finished_at=now)

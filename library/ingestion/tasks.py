@@ -1,11 +1,10 @@
-"""The background task that runs a scan; queued on the ``default`` task backend."""
+"""The background task that runs a scan; ``services.queue_scan`` queues it on the ``default`` queue."""
 
-from django_tasks import task
+from library import background
+from library.ingestion import services
 
 
-@task(queue_name="default")
+@background.task(queue_name="default")
 def scan_folder(job_id):
     """Run the queued :class:`ScanJob` ``job_id``; returns its final state."""
-    from library.ingestion.services import run_job
-
-    return run_job(job_id)
+    return services.run_job(job_id)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from library.metadata.fields import COLUMN_FIELDS, InvalidClaim, column_value, normalise
 from library.metadata.resolution import LOCKABLE_SOURCES, ClaimRecord, canonical_values
+from library.metadata.selectors import source_weights
 from library.search import search_text
 from library.models import Claim, Work
 
@@ -61,8 +62,6 @@ def resolve_work(work, fields=None, weights=None):
     without any claim are left as they are; a field whose claims all weigh nothing is cleared.
     Returns ``{field: new_value}`` for the values that changed.
     """
-    from library.providers.selectors import source_weights
-
     with transaction.atomic():
         work = Work.objects.select_for_update().get(pk=work.pk)
         claims = Claim.objects.filter(work=work)

@@ -1,13 +1,18 @@
-"""Provider settings, health and look-ups: the writes every entry point shares."""
+"""Provider settings, health and look-ups: the writes every entry point shares.
+
+Background work (look-ups, probes, re-resolution) is queued by name through
+``library.background``; ``tasks.py`` runs it by calling back into this module.
+"""
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from intercom.events import publish
+from library import background, events
 from library.metadata.services import record_claims, resolve_work
 from library.models import Provider, ProviderName, Work, WorkKind
 from library.providers.base import ProviderError
@@ -23,6 +28,8 @@ NEEDS_SECRET = frozenset({ProviderName.TMDB})
 LOOKUP_TIMEOUT = 10.0
 PROBE_TIMEOUT = 3.0
 PROBE_INTERVAL = timedelta(minutes=15)
+#: Work ids per queued look-up task.
+LOOKUP_BATCH = 100
 UNREADABLE = "secret unreadable: the master key cannot decrypt the stored API key."
 NO_SECRET = "No API key is configured."
 KIND_PROVIDER = {
@@ -76,9 +83,7 @@ def update_provider(provider, *, actor, enabled=None, weight=None):
         provider.save(update_fields=list(changes))
         record("provider.updated", actor, f"provider {provider.name}: {described}")
     if "weight" in changes:
-        from library.providers import tasks
-
-        tasks.enqueue(tasks.reresolve_source, provider.name)
+        background.enqueue_on_commit("reresolve_source", provider.name)
     return provider
 
 
@@ -98,7 +103,7 @@ def client_for(provider, *, timeout=LOOKUP_TIMEOUT, retries=2):
             raise MissingSecret(NO_SECRET)
         return TmdbClient(config["TMDB_URL"], secret, timeout=timeout, retries=retries)
     return MusicBrainzClient(
-        config["MUSICBRAINZ_URL"], contact=config.get("MUSICBRAINZ_CONTACT", ""), timeout=timeout, retries=retries
+        config["MUSICBRAINZ_URL"], contact=config["MUSICBRAINZ_CONTACT"], timeout=timeout, retries=retries
     )
 
 
@@ -118,9 +123,35 @@ def probe(provider):
     return provider
 
 
+def probe_named(names=None):
+    """Probe every provider, or those in ``names``."""
+    for provider in Provider.objects.ensure_all():
+        if names is None or provider.name in names:
+            probe(provider)
+
+
 def probe_due(providers, now=None):
     now = now or timezone.now()
     return [p for p in providers if p.enabled and (p.last_checked is None or now - p.last_checked > PROBE_INTERVAL)]
+
+
+def enqueue_probe_if_due(providers):
+    """From the status page: probe stale providers in the background, at most every few minutes."""
+    due = probe_due(providers)
+    if due and cache.add("providers:probe-scheduled", True, timeout=300):
+        background.enqueue_on_commit("probe_providers", [provider.name for provider in due])
+
+
+def enqueue_lookups(work_ids):
+    """Queue provider look-ups for ``work_ids`` (new or changed works after a scan); never raises,
+    so queueing cannot fail a scan."""
+    try:
+        ids = sorted({int(work_id) for work_id in work_ids})
+    except (TypeError, ValueError):
+        logger.exception("enqueue_lookups was given something other than work ids.")
+        return
+    for start in range(0, len(ids), LOOKUP_BATCH):
+        background.enqueue_on_commit("lookup_works", ids[start:start + LOOKUP_BATCH])
 
 
 def lookup_works(work_ids):
@@ -193,12 +224,7 @@ def _harvest(work, provider, values, confidence):
     if not claims:
         return 0
     changed = resolve_work(work)
-    publish("MetadataHarvested", {
-        "workId": work.pk,
-        "source": provider.name,
-        "fields": sorted(claim.field for claim in claims),
-        "changed": sorted(changed),
-    })
+    events.metadata_harvested(work, provider, claims, changed)
     return 1
 
 

@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from engine.errors import error_response
+from library import background
 from library.models import Provider
-from library.providers import services, tasks
+from library.providers import services
 from library.providers.serializers import (
     ProviderSerializer,
     ProviderUpdateSerializer,
@@ -35,7 +36,7 @@ class ProviderList(APIView):
     @extend_schema(responses={200: ProviderSerializer(many=True)})
     def get(self, request):
         providers = list(Provider.objects.ensure_all())
-        tasks.enqueue_probe_if_due(providers)
+        services.enqueue_probe_if_due(providers)
         return Response([ProviderSerializer(services.status(provider)).data for provider in providers])
 
 
@@ -81,7 +82,7 @@ class ProviderSecretView(APIView):
             return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, error.detail, "master_key_unavailable")
         # A new key deserves a fresh check, and must clear an old "refused the key" error.
         services.record_health(provider, reachable=provider.reachable, error="")
-        tasks.enqueue(tasks.probe_providers, [provider.name])
+        background.enqueue_on_commit("probe_providers", [provider.name])
         return Response(secret_body(True))
 
     @extend_schema(responses={200: SecretSerializer})

@@ -1,4 +1,4 @@
-"""Reads about providers that other parts of the library need."""
+"""Reads that metadata resolution needs from the rest of the library."""
 
 from library.metadata.resolution import FIXED_WEIGHTS
 from library.models import Provider

@@ -1,7 +1,9 @@
-"""The hub events a scan publishes, each built once here from the job's state.
+"""The hub events the library publishes (scans, folders, metadata), each built once here.
 
-Events naming folders, paths or files go to Administrators only; ``MediaAdded`` carries a work's
-id, kind and title (what every role may browse) and goes to everyone.
+Events naming folders, paths or files go to Administrators only; ``MediaAdded`` and
+``MetadataHarvested`` carry work ids, kinds, titles and field names (what every role may browse)
+and go to everyone. ``intercom.events.publish`` never raises, so no event can fail a scan or a
+request.
 """
 
 from intercom import events as hub
@@ -18,48 +20,49 @@ def _counts(job):
     }
 
 
-def _publish(name, payload, audience):
-    try:
-        hub.publish(name, payload, audience=audience)
-    except Exception:  # publishing must never break a scan
-        pass
-
-
 def scan_started(job):
-    _publish("IngestionStarted", {"jobId": job.pk, "folderId": job.folder_id, "path": job.folder.path}, hub.ADMINISTRATORS)
+    hub.publish(
+        "IngestionStarted",
+        {"jobId": job.pk, "folderId": job.folder_id, "path": job.folder.path},
+        audience=hub.ADMINISTRATORS,
+    )
 
 
 def scan_progress(job):
-    _publish(
+    hub.publish(
         "IngestionProgress",
         {"jobId": job.pk, "folderId": job.folder_id, **_counts(job), "currentFile": job.current_file},
-        hub.ADMINISTRATORS,
+        audience=hub.ADMINISTRATORS,
     )
 
 
 def scan_completed(job):
     duration = (job.finished_at - job.started_at).total_seconds() if job.started_at and job.finished_at else None
-    _publish(
+    hub.publish(
         "IngestionCompleted",
         {"jobId": job.pk, "folderId": job.folder_id, **_counts(job), "durationSeconds": duration},
-        hub.ADMINISTRATORS,
+        audience=hub.ADMINISTRATORS,
     )
 
 
 def scan_failed(job):
-    _publish("IngestionFailed", {"jobId": job.pk, "folderId": job.folder_id, "error": job.error, **_counts(job)}, hub.ADMINISTRATORS)
+    hub.publish(
+        "IngestionFailed",
+        {"jobId": job.pk, "folderId": job.folder_id, "error": job.error, **_counts(job)},
+        audience=hub.ADMINISTRATORS,
+    )
 
 
 def media_added(work, asset, root):
-    _publish(
+    hub.publish(
         "MediaAdded",
         {"workId": work.pk, "assetId": asset.pk, "kind": work.kind, "title": work.title, "folderId": root.pk},
-        hub.EVERYONE,
+        audience=hub.EVERYONE,
     )
 
 
 def folder_health_changed(folder):
-    _publish(
+    hub.publish(
         "FolderHealthChanged",
         {
             "folderId": folder.pk,
@@ -68,14 +71,27 @@ def folder_health_changed(folder):
             "readable": folder.readable,
             "checkedAt": folder.checked_at.isoformat() if folder.checked_at else None,
         },
-        hub.ADMINISTRATORS,
+        audience=hub.ADMINISTRATORS,
     )
 
 
 def watch_folder_active(folder, active):
     """A library folder starts (created, enabled) or stops (disabled, deleted) being part of the library."""
-    _publish(
+    hub.publish(
         "WatchFolderActive",
         {"folderId": folder.pk, "path": folder.path, "mediaKind": folder.media_kind, "active": active},
-        hub.ADMINISTRATORS,
+        audience=hub.ADMINISTRATORS,
+    )
+
+
+def metadata_harvested(work, provider, claims, changed):
+    """A provider's answer was recorded as ``claims`` and changed the ``changed`` fields."""
+    hub.publish(
+        "MetadataHarvested",
+        {
+            "workId": work.pk,
+            "source": provider.name,
+            "fields": sorted(claim.field for claim in claims),
+            "changed": sorted(changed),
+        },
     )
