@@ -1,4 +1,4 @@
-"""Provider settings, health and look-ups: the writes every entry point shares.
+"""Provider settings, secrets, health and look-ups: the writes every entry point shares.
 
 Background work (look-ups, probes, re-resolution) is queued by name through
 ``library.background``; ``tasks.py`` runs it by calling back into this module.
@@ -85,6 +85,22 @@ def update_provider(provider, *, actor, enabled=None, weight=None):
     if "weight" in changes:
         background.enqueue_on_commit("reresolve_source", provider.name)
     return provider
+
+
+def set_secret(provider, value, *, actor):
+    """Store ``provider``'s API key (validated, encrypted and audited by the secret store), clear
+    its last error and queue a fresh probe; ``InvalidSecret`` or ``MasterKeyUnavailable`` store
+    nothing. The REST API and ``manage.py providersecret set`` both come here, so an old
+    "refused the key" never outlives the key that caused it.
+    """
+    secret_store.set_secret(provider.name, value, actor=actor)
+    record_health(provider, reachable=provider.reachable, error="")
+    background.enqueue_on_commit("probe_providers", [provider.name])
+
+
+def remove_secret(provider, *, actor):
+    """Remove ``provider``'s API key (audited); True when there was one."""
+    return secret_store.delete_secret(provider.name, actor=actor)
 
 
 def record_health(provider, *, reachable, error=""):

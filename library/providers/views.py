@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from engine.errors import error_response
-from library import background
 from library.models import Provider
 from library.providers import services
 from library.providers.serializers import (
@@ -75,18 +74,15 @@ class ProviderSecretView(APIView):
         form = SecretUpdateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
-            secret_store.set_secret(provider.name, form.validated_data["value"], actor=Actor.from_request(request))
+            services.set_secret(provider, form.validated_data["value"], actor=Actor.from_request(request))
         except secret_store.InvalidSecret as error:
             return error_response(status.HTTP_400_BAD_REQUEST, error.detail, "invalid_secret")
         except secret_store.MasterKeyUnavailable as error:
             return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, error.detail, "master_key_unavailable")
-        # A new key deserves a fresh check, and must clear an old "refused the key" error.
-        services.record_health(provider, reachable=provider.reachable, error="")
-        background.enqueue_on_commit("probe_providers", [provider.name])
         return Response(secret_body(True))
 
     @extend_schema(responses={200: SecretSerializer})
     def delete(self, request, name):
         provider = provider_or_404(name)
-        secret_store.delete_secret(provider.name, actor=Actor.from_request(request))
+        services.remove_secret(provider, actor=Actor.from_request(request))
         return Response(secret_body(False))

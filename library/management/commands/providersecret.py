@@ -1,7 +1,9 @@
 """``manage.py providersecret set NAME | delete NAME | rotate-key | generate-key``.
 
 The secret is read from standard input when it is piped, or from a hidden prompt — never from
-the command line, where ``ps`` and shell history would show it to others.
+the command line, where ``ps`` and shell history would show it to others. ``set`` and ``delete``
+call the same provider services as ``/admin/providers/{name}/secret``; the master-key actions
+belong to the secret store.
 """
 
 import getpass
@@ -11,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cryptography.fernet import Fernet
 
 from library.models import ProviderName
+from library.providers import services
 from security import secret_store
 from security.audit import Actor
 
@@ -38,13 +41,13 @@ class Command(BaseCommand):
 
     def handle_set(self, name, **options):
         try:
-            secret_store.set_secret(name, self.read_value(name), actor=Actor.command())
+            services.set_secret(services.get_provider(name), self.read_value(name), actor=Actor.command())
         except (secret_store.InvalidSecret, secret_store.MasterKeyUnavailable) as error:
             raise CommandError(error.detail) from None
         self.stdout.write(f"Stored the secret for {name}.")
 
     def handle_delete(self, name, **options):
-        if secret_store.delete_secret(name, actor=Actor.command()):
+        if services.remove_secret(services.get_provider(name), actor=Actor.command()):
             self.stdout.write(f"Removed the secret for {name}.")
         else:
             self.stdout.write(f"{name} had no secret.")
