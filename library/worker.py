@@ -4,25 +4,21 @@ Embedded default (``MEDIA_ENGINE_TASK_WORKER=inprocess``): ``manage.py serve`` s
 :func:`start_in_process_worker`, a daemon thread running the same ``Worker`` loop that
 ``manage.py db_worker`` runs. Scaled (``external``): the serve process runs no tasks and
 ``manage.py db_worker`` processes do.
-
-Tests call :func:`run_pending_tasks`, which claims and runs tasks with the same ``Worker``
-(``run_task``) but without the loop's connection recycling, which would close the test's own
-transaction.
 """
 
 import logging
 import threading
 
 from django.conf import settings
+from django.db import connection
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
-from django_tasks_db.utils import exclusive_transaction
+
+from library.ingestion.heartbeat import interval
+from library.ingestion.services import recover_interrupted_scans, recover_stale_scans
 
 logger = logging.getLogger(__name__)
 BACKEND = "default"
-IN_PROCESS = "inprocess"
-EXTERNAL = "external"
 
 
 def make_worker(*, batch, interval=1.0):
@@ -45,9 +41,7 @@ def start_in_process_worker(*, interval=1.0):
     RUNNING was left by a process that is gone and is re-queued at once. On a shared database
     another host's worker may be running it: only scans whose heartbeat is stale are taken.
     """
-    from library.ingestion.services import recover_interrupted_scans, recover_stale_scans
-
-    if settings.MEDIA_ENGINE.get("EMBEDDED_DATABASE"):
+    if settings.MEDIA_ENGINE["EMBEDDED_DATABASE"]:
         recover_interrupted_scans()
     else:
         recover_stale_scans()
@@ -66,18 +60,12 @@ def start_scan_watchdog():
     django-tasks-db's own loop and cannot be given the job, and a killed worker must not leave
     its folder blocked until somebody restarts something.
     """
-    from library.ingestion.heartbeat import interval
-
     thread = threading.Thread(target=_watch_scans, args=(interval(),), name="scan-watchdog", daemon=True)
     thread.start()
     return thread
 
 
 def _watch_scans(period):
-    from django.db import connection
-
-    from library.ingestion.services import recover_stale_scans
-
     stop = threading.Event()
     while not stop.wait(period):
         try:
@@ -86,22 +74,3 @@ def _watch_scans(period):
             logger.exception("Recovering stale scans failed; trying again in %.0f s.", period)
         finally:
             connection.close()
-
-
-def task_worker_mode():
-    return settings.MEDIA_ENGINE.get("TASK_WORKER", IN_PROCESS)
-
-
-def run_pending_tasks():
-    """Run every ready task now, on this thread, one after another; returns how many ran."""
-    worker = make_worker(batch=True)
-    ran = 0
-    while True:
-        with exclusive_transaction():
-            task_result = DBTaskResult.objects.ready().filter(backend_name=BACKEND).get_locked()
-            if task_result is not None:
-                task_result.claim(worker.worker_id)
-        if task_result is None:
-            return ran
-        worker.run_task(task_result)
-        ran += 1

@@ -2,7 +2,7 @@
 
 import pytest
 
-from library.worker import run_pending_tasks
+from tests.background_tasks import run_pending_tasks
 from tests.media_samples import write_epub, write_mp3
 
 

@@ -1,7 +1,7 @@
 """A scan states what files say as claims; resolution, not the scanner, decides canonical values."""
 
 from library.models import Claim, Work
-from library.worker import run_pending_tasks
+from tests.background_tasks import run_pending_tasks
 from tests.media_samples import write_mp3
 
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from library.ingestion.services import recover_interrupted_scans
 from library.models import Asset, AssetLocation, Claim, ScanJob, ScanState, Work
-from library.worker import run_pending_tasks
+from tests.background_tasks import run_pending_tasks
 from tests.media_samples import write_epub, write_mp3
 from tests.servers import EngineServer, engine_environment, manage
 

@@ -1,0 +1,25 @@
+"""Running queued background tasks inside a test, on the test's own thread and transaction."""
+
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
+
+from library.worker import BACKEND, make_worker
+
+
+def run_pending_tasks():
+    """Run every ready task now, one after another; returns how many ran.
+
+    The same ``Worker.run_task`` that ``db_worker`` and the in-process worker use, without the
+    loop's connection recycling, which would close the test's own transaction.
+    """
+    worker = make_worker(batch=True)
+    ran = 0
+    while True:
+        with exclusive_transaction():
+            task_result = DBTaskResult.objects.ready().filter(backend_name=BACKEND).get_locked()
+            if task_result is not None:
+                task_result.claim(worker.worker_id)
+        if task_result is None:
+            return ran
+        worker.run_task(task_result)
+        ran += 1
