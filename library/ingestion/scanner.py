@@ -15,7 +15,8 @@ import logging
 import os
 import stat
 import time
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,7 +39,7 @@ PROGRESS_INTERVAL = 0.25
 UPDATE_CHUNK = 500
 
 
-def readable(raw):
+def display_path(raw):
     """The human form of a raw (bytes) relative path; undecodable bytes shown as ``\\xNN``."""
     return raw.decode("utf-8", errors="backslashreplace")
 
@@ -51,11 +52,6 @@ class _Known:
     size: int
     mtime_ns: int
     missing: bool
-
-
-@dataclass
-class ScanOutcome:
-    media_added: list = field(default_factory=list)
 
 
 class RootUnavailable(Exception):
@@ -248,37 +244,61 @@ class Scanner:
         if not follow:
             flags |= getattr(os, "O_NOFOLLOW", 0)
         if claimed is None:
-            # An unknown extension is sniffed, never hashed unless the content is media.
-            try:
-                with _opened(path, flags) as fd:
-                    if fd is None or detect.identify(os.path.basename(rel), os.pread(fd, detect.SNIFF_BYTES, 0)) is None:
-                        return
-            except OSError:
-                return  # not known to be media, so not worth a failure record
-        self._count_seen()
-        self.job.current_file = readable(rel)
-        known = self._known.get(rel)
+            self._scan_unnamed(path, rel, flags)
+            return
         try:
             info = os.stat(path, follow_symlinks=follow)
         except FileNotFoundError:
+            info = None
+        if self._met(rel, info):
+            with self._failures_recorded(rel):
+                with _opened(path, flags) as fd:
+                    self._take_in(fd, rel)
+            self._report()
+
+    def _scan_unnamed(self, path, rel, flags):
+        """An unknown extension: the content is sniffed and hashed only when it is media, through
+        one descriptor, so the first bytes are read once."""
+        try:
+            with _opened(path, flags) as fd:
+                head, info = os.pread(fd, detect.SNIFF_BYTES, 0), os.fstat(fd)
+                if detect.identify(os.path.basename(rel), head) is not None and self._met(rel, info):
+                    with self._failures_recorded(rel):
+                        self._take_in(fd, rel, head)
+                    self._report()
+        except OSError:
+            pass  # not known to be media, so not worth a failure record
+
+    def _met(self, rel, info):
+        """Count a media file the walk met; True when it is to be taken in (new or changed), False
+        when it is unchanged since the last scan or vanished (``info`` None) before a look."""
+        self._count_seen()
+        self.job.current_file = display_path(rel)
+        if info is None:
             self._fail(rel, "file disappeared during the scan", present=False)
-            return
+            return False
+        known = self._known.get(rel)
         if known is not None and known.size == info.st_size and known.mtime_ns == info.st_mtime_ns:
             self._seen.add(rel)
             self._pending_seen.append((known.id, known.missing))
             self.job.unchanged += 1
             self._report()
-            return
+            return False
+        return True
+
+    @contextmanager
+    def _failures_recorded(self, rel):
+        """A file that cannot be opened or read becomes a :class:`ScanFailure`; the walk goes on."""
         try:
-            with _opened(path, flags, missing_ok=False) as fd:
-                self._take_in(fd, rel, known)
+            yield
         except FileNotFoundError:
             self._fail(rel, "file disappeared during the scan", present=False)
         except OSError as error:
             self._fail(rel, self._reason(error))
-        self._report()
 
-    def _take_in(self, fd, rel, known):
+    def _take_in(self, fd, rel, head=None):
+        """Check, hash, tag and record the file open as ``fd``; ``head`` is its first bytes when
+        they have been read already."""
         name = os.path.basename(rel)
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -287,21 +307,23 @@ class Scanner:
         if info.st_size == 0:
             self._fail(rel, "empty file (0 bytes)")
             return
-        media_type = detect.identify(name, os.pread(fd, detect.SNIFF_BYTES, 0))
+        if head is None:
+            head = os.pread(fd, detect.SNIFF_BYTES, 0)
+        media_type = detect.identify(name, head)
         if media_type is None:
             self._fail(rel, "content is not a recognised media format")
             return
-        content_hash, size, _head = fingerprint(fd)
+        content_hash, size = fingerprint(fd)
         try:
             with os.fdopen(os.dup(fd), "rb") as stream:
                 tags = read_embedded(stream, media_type)
         except TagError as error:
-            logger.info("Tags of %r unreadable (%s); taking the file in by its name", readable(rel), error)
+            logger.info("Tags of %r unreadable (%s); taking the file in by its name", display_path(rel), error)
             tags = {}
-        self._record(rel, media_type, content_hash, size, info.st_mtime_ns, tags, known)
+        self._record(rel, media_type, content_hash, size, info.st_mtime_ns, tags, self._known.get(rel))
 
     def _record(self, rel, media_type, content_hash, size, mtime_ns, tags, known):
-        name = readable(os.path.basename(rel))
+        name = display_path(os.path.basename(rel))
         now = timezone.now()
         added_work = None
         with transaction.atomic():
@@ -324,7 +346,7 @@ class Scanner:
                     works.record_embedded_claims(work, values, now=now, weights=self._source_weights)
                     added_work = work
                     self._added_work_ids.append(work.pk)
-            location_fields = dict(asset=asset, size=size, mtime_ns=mtime_ns, missing_since=None, seen_at=now, relative_path=readable(rel))
+            location_fields = dict(asset=asset, size=size, mtime_ns=mtime_ns, missing_since=None, seen_at=now, relative_path=display_path(rel))
             if known is not None:
                 AssetLocation.objects.filter(pk=known.id).update(**location_fields)
                 self.job.updated += 1
@@ -344,7 +366,7 @@ class Scanner:
         # A file that is there but failed is not "missing": its location (if any) stays as it was.
         if present:
             self._seen.add(rel)
-        ScanFailure.objects.create(job=self.job, relative_path=readable(rel), reason=reason[:500])
+        ScanFailure.objects.create(job=self.job, relative_path=display_path(rel), reason=reason[:500])
         self.job.failed += 1
 
     @staticmethod
@@ -400,22 +422,11 @@ def _identity(path):
     return info.st_dev, info.st_ino
 
 
-class _opened:
-    """``os.open`` as a context manager; ``None`` for a file that vanished when ``missing_ok``."""
-
-    def __init__(self, path, flags, missing_ok=True):
-        self.path, self.flags, self.missing_ok, self.fd = path, flags, missing_ok, None
-
-    def __enter__(self):
-        try:
-            self.fd = os.open(self.path, self.flags)
-        except FileNotFoundError:
-            if not self.missing_ok:
-                raise
-            self.fd = None
-        return self.fd
-
-    def __exit__(self, *exc):
-        if self.fd is not None:
-            os.close(self.fd)
-        return False
+@contextmanager
+def _opened(path, flags):
+    """``os.open`` as a context manager."""
+    fd = os.open(path, flags)
+    try:
+        yield fd
+    finally:
+        os.close(fd)
