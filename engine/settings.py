@@ -232,7 +232,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        name: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
-        for name in ("django", "uvicorn", "uvicorn.access")
+        **{
+            name: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
+            for name in ("django", "uvicorn", "uvicorn.access")
+        },
+        # httpx logs every request URL at INFO, and TMDB's v3 key travels in the query string: a
+        # filter on the logger itself rewrites the record before any handler, not only the console.
+        "httpx": {"filters": ["redact"]},
     },
 }

@@ -103,3 +103,26 @@ def test_the_command_leaves_no_plaintext_in_a_real_database_file(tmp_path):
     assert files_containing(data_dir, [TMDB_V3_KEY]) == []
     assert TMDB_V3_KEY not in result.stdout + result.stderr
     assert "master key file" in result.stderr
+
+
+def test_httpx_request_lines_are_redacted_before_any_handler_sees_them(fake_provider):
+    """The redaction sits on the httpx logger itself, so a handler attached anywhere (here on
+    that logger, ahead of the console's own filter) never receives TMDB's v3 key."""
+    import httpx
+
+    fake_provider.route("/3/configuration", Reply(body={}))
+    messages = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    handler = Keep(level=logging.DEBUG)
+    httpx_logger = logging.getLogger("httpx")
+    httpx_logger.addHandler(handler)
+    try:
+        httpx.get(f"{fake_provider.url}/3/configuration", params={"api_key": TMDB_V3_KEY})
+    finally:
+        httpx_logger.removeHandler(handler)
+    assert any("HTTP Request" in message for message in messages)
+    assert all(TMDB_V3_KEY not in message for message in messages)

@@ -26,7 +26,7 @@ ACTIVE = (ScanState.QUEUED, ScanState.RUNNING)
 
 def stale_after():
     """Seconds without a heartbeat after which a running scan is taken to have lost its worker."""
-    return max(1, int(settings.MEDIA_ENGINE.get("SCAN_STALE_AFTER", 120)))
+    return max(1, int(settings.MEDIA_ENGINE["SCAN_STALE_AFTER"]))
 
 
 def interval():

@@ -11,13 +11,9 @@ import time
 
 import httpx
 
-from engine.logs import RedactSecretsFilter
 from library.providers import url_guard
 
 logger = logging.getLogger(__name__)
-# httpx logs every request URL at INFO; TMDB's v3 key travels in the query string. A filter on
-# the logger itself (not only on the console handler) rewrites the record before any handler.
-logging.getLogger("httpx").addFilter(RedactSecretsFilter())
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_REDIRECTS = 3

@@ -45,7 +45,7 @@ def _resolve(asset_id):
 
 
 def _offload(request):
-    return settings.MEDIA_ENGINE.get("STREAM_OFFLOAD") == "nginx"
+    return settings.MEDIA_ENGINE["STREAM_OFFLOAD"] == "nginx"
 
 
 def _representation_headers(response, asset, opened, validators):
@@ -91,9 +91,7 @@ def _offloaded(asset, opened, validators):
     """nginx sends the bytes and handles ranges; the engine has checked caller and file."""
     opened.close()
     response = HttpResponse(status=200)
-    response["X-Accel-Redirect"] = responses.accel_redirect(
-        settings.MEDIA_ENGINE.get("STREAM_OFFLOAD_PREFIX", "/_protected"), opened.real_path
-    )
+    response["X-Accel-Redirect"] = responses.accel_redirect(settings.MEDIA_ENGINE["STREAM_OFFLOAD_PREFIX"], opened.real_path)
     response["X-Accel-Buffering"] = "no"
     response["Content-Type"] = responses.content_type(asset)
     response["Content-Disposition"] = responses.content_disposition(opened.location.relative_path)
