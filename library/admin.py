@@ -1,7 +1,6 @@
-"""Django admin for the library: read-mostly views of folders, works, assets, profiles and scans.
+"""Django admin for the library: read-mostly views of folders, works, assets and scans.
 
-Changes go through the REST API, whose services validate paths, keep the Owner an Administrator
-and write the audit trail; the admin's only write is "Scan now", which calls the same service.
+Changes go through the REST API, whose services validate paths and write the audit trail; the admin's only write is "Scan now", which calls the same service.
 """
 
 from django.contrib import admin, messages
@@ -9,7 +8,7 @@ from django.contrib import admin, messages
 from library.errors import Conflict
 from engine.admin import ReadOnlyAdmin, ReadOnlyInline
 from library.ingestion import services as ingestion
-from library.models import Asset, AssetLocation, LibraryRoot, Profile, ScanFailure, ScanJob, Work
+from library.models import Asset, AssetLocation, LibraryRoot, ScanFailure, ScanJob, Work
 
 
 @admin.register(LibraryRoot)
@@ -58,12 +57,6 @@ class AssetAdmin(ReadOnlyAdmin):
     list_filter = ["mime_type"]
     search_fields = ["content_hash"]
     inlines = [LocationInline]
-
-
-@admin.register(Profile)
-class ProfileAdmin(ReadOnlyAdmin):
-    list_display = ["display_name", "role", "is_owner", "avatar_color", "created_at"]
-    list_filter = ["role"]
 
 
 class FailureInline(ReadOnlyInline):

@@ -4,7 +4,6 @@ urlpatterns = [
     path("", include("library.folders.urls")),
     path("", include("library.ingestion.urls")),
     path("", include("library.browse.urls")),
-    path("", include("library.profiles.urls")),
     path("", include("library.metadata.urls")),
     path("", include("library.providers.urls")),
     path("", include("library.streaming.urls")),

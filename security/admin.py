@@ -1,4 +1,6 @@
-"""Django admin for API keys: create (the key is shown once, on the page that follows), list, revoke.
+"""Django admin for API keys: create (the key is shown once, on the page that follows), list, revoke;
+and read-only lists of profiles and the audit trail (profile changes go through the REST API,
+whose services keep the Owner an Administrator).
 
 The plaintext is rendered into that one response, marked ``no-store``; it is never put in a
 message (Django's cookie message storage would carry it in a cookie) or in the change history.
@@ -11,6 +13,7 @@ from engine.admin import ReadOnlyAdmin
 from security import services
 from security.audit import Actor
 from security.models import ApiKey, AuditEntry
+from security.profiles.models import Profile
 
 VIEW_FIELDS = ["label", "role", "prefix", "created_at", "created_by", "last_used_at", "expires_at", "revoked_at"]
 ADD_FIELDS = ["label", "role", "expires_at"]
@@ -77,3 +80,9 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "target", "client_address"]
     list_filter = ["action"]
     search_fields = ["actor", "target"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(ReadOnlyAdmin):
+    list_display = ["display_name", "role", "is_owner", "avatar_color", "created_at"]
+    list_filter = ["role"]

@@ -2,6 +2,7 @@ from django.db import connections, models
 from django.db.models import Q
 from django.utils import timezone
 
+from security.profiles.models import Profile  # noqa: F401  (defined beside its services; a model of this app)
 from security.roles import Role
 
 

@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from security import views
 
 urlpatterns = [
+    path("", include("security.profiles.urls")),
     path("admin/api-keys", views.ApiKeyListCreate.as_view(), name="api-key-list"),
     path("admin/api-keys/revoke-all", views.ApiKeyRevokeAll.as_view(), name="api-key-revoke-all"),
     path("admin/api-keys/<int:pk>", views.ApiKeyRevoke.as_view(), name="api-key-detail"),

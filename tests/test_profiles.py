@@ -6,9 +6,9 @@ import threading
 import httpx
 import pytest
 
-from library.models import Profile
-from library.profiles import services
 from security.audit import Actor, AuditEntry
+from security.profiles import services
+from security.profiles.models import Profile
 from tests.servers import EngineServer, engine_environment, manage
 
 
@@ -91,7 +91,7 @@ def test_concurrent_demotions_across_two_engine_processes_never_leave_no_adminis
     read-then-write check let every request see "another Administrator is left"."""
     env = engine_environment(tmp_path / "data", RATE_GENERAL="100000/m")
     manage(env, "migrate", "--no-input")
-    manage(env, "shell", "-c", "from library.models import Profile; Profile.objects.filter(is_owner=True).delete()")
+    manage(env, "shell", "-c", "from security.profiles.models import Profile; Profile.objects.filter(is_owner=True).delete()")
     with EngineServer(env) as first, EngineServer(env) as second:
         ids = [
             httpx.post(f"{first.url}/profiles", json={"display_name": f"Admin {n}", "role": "Administrator"}).json()["id"]

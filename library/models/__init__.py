@@ -3,7 +3,6 @@
 from library.models.claims import Claim
 from library.models.folders import LibraryRoot, MediaKind
 from library.models.providers import Provider, ProviderName
-from library.models.profiles import Profile
 from library.models.scans import ScanFailure, ScanJob, ScanState
 from library.models.works import Asset, AssetLocation, Work, WorkKind
 
@@ -15,7 +14,6 @@ __all__ = [
     "MediaKind",
     "Provider",
     "ProviderName",
-    "Profile",
     "ScanFailure",
     "ScanJob",
     "ScanState",

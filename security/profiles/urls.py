@@ -1,6 +1,6 @@
 from django.urls import path
 
-from library.profiles import views
+from security.profiles import views
 
 urlpatterns = [
     path("profiles", views.ProfileListCreate.as_view(), name="profile-list"),

@@ -4,11 +4,11 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from library.models import Profile
-from library.profiles import services
-from library.profiles.serializers import ProfileSerializer, ProfileWriteSerializer
 from security.audit import Actor
 from security.permissions import IsAdministrator
+from security.profiles import services
+from security.profiles.models import Profile
+from security.profiles.serializers import ProfileSerializer, ProfileWriteSerializer
 
 
 class ProfileListCreate(generics.ListAPIView):

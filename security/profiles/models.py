@@ -10,9 +10,10 @@ AVATAR_COLORS = ("#3b82f6", "#ef4444", "#10b981", "#f59e0b", "#8b5cf6", "#ec4899
 class Profile(models.Model):
     """A person using the engine: a display name, an avatar colour and a role.
 
-    The Owner profile is created by the ``0002_seed_owner`` migration; it always stays an
-    Administrator. The rules that keep it (and the last Administrator) in place live in
-    ``library.profiles.services``, not here, so every entry point applies them the same way.
+    The Owner profile is created by the migrations (``security/migrations/0004_seed_owner``); it
+    always stays an Administrator. The rules that keep it (and the last Administrator) in place
+    live in ``security.profiles.services``, not here, so every entry point applies them alike.
+    The table keeps the name it had when profiles lived in the library app.
     """
 
     display_name = models.CharField(max_length=50)
@@ -22,6 +23,7 @@ class Profile(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        db_table = "library_profile"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["is_owner"], condition=models.Q(is_owner=True), name="single_owner_profile"),

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from engine.api import StrictSerializer
-from library.models import Profile
+from security.profiles.models import Profile
 from security.roles import Role
 
 

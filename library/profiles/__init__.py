@@ -1,1 +1,0 @@
-"""Profiles (``/profiles``): people using the engine, and the rules that keep an Administrator."""
