@@ -1,7 +1,8 @@
 """A real engine with one large file in its library, and a real nginx in front of it or beside it.
 
 Shared by the streaming tests that need real processes and by ``bench/streaming.py``. No Django
-import here: the engine's rows are made by ``manage.py shell`` against the engine's own database.
+import here: the folder is created and scanned by ``manage.py shell`` against the engine's own
+database, through the same services as ``POST /settings/folders`` and ``manage.py scan``.
 """
 
 import hashlib
@@ -14,11 +15,13 @@ from tests.servers import LOOPBACK, EngineServer, ServerProcess, engine_environm
 
 KEY_PATTERN = re.compile(r"mek_[0-9a-f]{12}_[0-9A-Za-z]{49}")
 BLOCK = 1024 * 1024
+MATROSKA_SIGNATURE = b"\x1a\x45\xdf\xa3"
 
 
 def write_media_file(path, size):
-    """``size`` bytes of incompressible data (a random 1 MiB block repeated; not sparse)."""
-    block = os.urandom(BLOCK)
+    """``size`` bytes of incompressible data (a random 1 MiB block repeated; not sparse) that
+    begin as a Matroska file does, so a scan takes it in."""
+    block = MATROSKA_SIGNATURE + os.urandom(BLOCK - len(MATROSKA_SIGNATURE))
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:
         for offset in range(0, size, BLOCK):
@@ -46,14 +49,13 @@ class ProvisionedEngine:
         media_file = Path(os.path.realpath(media_file))
         code = textwrap.dedent(
             f"""
-            import os
-            from library.models import Asset, AssetLocation, LibraryRoot, Work
-            status = os.stat({str(media_file)!r})
-            root = LibraryRoot.objects.create(path={str(media_file.parent)!r}, enabled=True, accessible=True, readable=True)
-            work = Work.objects.create(title="large")
-            asset = Asset.objects.create(work=work, content_hash={sha256_of(media_file)!r}, size=status.st_size, mime_type="video/x-matroska")
-            AssetLocation.objects.create(asset=asset, root=root, raw_path={os.fsencode(media_file.name)!r}, relative_path={media_file.name!r}, size=status.st_size, mtime_ns=status.st_mtime_ns)
-            print("asset", asset.pk)
+            from library.folders.services import create_folder
+            from library.ingestion.services import run_job, start_foreground_scan
+            from library.models import AssetLocation
+            from security.audit import Actor
+            root = create_folder(path={str(media_file.parent)!r}, actor=Actor("test setup"))
+            run_job(start_foreground_scan(root).pk)
+            print("asset", AssetLocation.objects.get(root=root, raw_path={os.fsencode(media_file.name)!r}).asset_id)
             """
         )
         shell = manage(self.env, "shell", "-c", code)

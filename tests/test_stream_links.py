@@ -11,9 +11,9 @@ from security import services
 from security.audit import Actor
 from security.stream_links import stream_link_signer
 from tests.conftest import EngineClient
-from tests.streaming_fixtures import add_file, make_root
+from tests.streaming_fixtures import add_file, make_root, mp4
 
-CONTENT = b"0123456789" * 100
+CONTENT = mp4(b"0123456789" * 100)
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_tampered_link_is_refused(issued, param):
 
 def test_link_opens_only_its_own_asset(issued, library):
     _, _, body = issued
-    other = add_file(library, "other.mp4", b"another film")
+    other = add_file(library, "other.mp4", mp4(b"another film"))
     query = urlsplit(body["url"]).query
     assert EngineClient().get(f"/stream/{other.pk}?{query}").status_code == 401
 

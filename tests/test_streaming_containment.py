@@ -6,9 +6,10 @@ import pytest
 
 from library.models import AssetLocation
 from library.streaming.files import open_without_symlinks
-from tests.streaming_fixtures import add_file, make_root
+from tests.streaming_fixtures import add_file, flac, make_root, matroska, scan
 
-CONTENT = b"the real film" * 100
+CONTENT = matroska(b"the real film" * 100)
+SONG = flac(b"the real song" * 100)
 
 
 @pytest.fixture
@@ -62,32 +63,32 @@ def test_directory_swapped_for_symlink_is_refused(library, consumer, secret_file
 
 def test_symlink_to_a_file_inside_an_enabled_root_is_served(library, consumer, tmp_path):
     other = make_root(tmp_path / "other")
-    (tmp_path / "other" / "real.mkv").write_bytes(b"elsewhere in the library")
+    (tmp_path / "other" / "real.mkv").write_bytes(matroska(b"elsewhere in the library"))
     asset = add_file(library, "Films/film.mkv", CONTENT)
     path = os.path.join(library.path, "Films/film.mkv")
     os.remove(path)
     os.symlink(os.path.join(other.path, "real.mkv"), path)
-    assert consumer.get(f"/stream/{asset.pk}").content == b"elsewhere in the library"
+    assert consumer.get(f"/stream/{asset.pk}").content == matroska(b"elsewhere in the library")
     other.enabled = False
     other.save()
     assert_not_found_without_paths(consumer.get(f"/stream/{asset.pk}"), tmp_path)
 
 
 def test_disabled_root_is_refused(library, consumer, tmp_path):
-    asset = add_file(library, "song.flac", CONTENT)
+    asset = add_file(library, "song.flac", SONG)
     library.enabled = False
     library.save()
     assert_not_found_without_paths(consumer.get(f"/stream/{asset.pk}"), tmp_path)
 
 
 def test_removed_root_is_refused(library, consumer, tmp_path):
-    asset = add_file(library, "song.flac", CONTENT)
+    asset = add_file(library, "song.flac", SONG)
     library.delete()
     assert_not_found_without_paths(consumer.get(f"/stream/{asset.pk}"), tmp_path)
 
 
 def test_root_directory_gone_from_disk_is_refused_without_marking_files_missing(library, consumer, tmp_path):
-    asset = add_file(library, "song.flac", CONTENT)
+    asset = add_file(library, "song.flac", SONG)
     os.rename(library.path, str(tmp_path / "unmounted"))
     assert_not_found_without_paths(consumer.get(f"/stream/{asset.pk}"), tmp_path)
     assert AssetLocation.objects.get(asset=asset).missing_since is None
@@ -104,11 +105,7 @@ def test_first_usable_location_is_served(library, consumer, tmp_path):
     asset = add_file(library, "a/film.mkv", CONTENT)
     second = make_root(tmp_path / "second")
     (tmp_path / "second" / "copy.mkv").write_bytes(CONTENT)
-    status = os.stat(tmp_path / "second" / "copy.mkv")
-    AssetLocation.objects.create(
-        asset=asset, root=second, raw_path=b"copy.mkv", relative_path="copy.mkv",
-        size=status.st_size, mtime_ns=status.st_mtime_ns,
-    )
+    scan(second)  # the same content: a second location of the same asset
     os.remove(os.path.join(library.path, "a/film.mkv"))
     response = consumer.get(f"/stream/{asset.pk}")
     assert response.status_code == 200
