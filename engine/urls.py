@@ -8,7 +8,7 @@ from security.permissions import IsAdministrator
 
 urlpatterns = [
     path("system/status", SystemStatus.as_view(), name="system-status"),
-    path("django-admin/login/", protect_admin_login(admin.site.login)),
+    path("django-admin/login/", protect_admin_login(admin.site.login), name="django-admin-login"),
     path("django-admin/", admin.site.urls),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAdministrator]), name="schema"),
     path("schema/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[IsAdministrator]), name="schema-docs"),

@@ -3,8 +3,7 @@
 from engine.errors import error_response
 from intercom.consumer import IntercomConsumer
 from intercom.denial import refuse
-
-HUB_PATH = "/hubs/intercom"
+from security.routes import HUB_PATH
 
 hub_application = IntercomConsumer.as_asgi()
 

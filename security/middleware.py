@@ -4,26 +4,12 @@ The check runs before URL resolution, so a route added later without permission 
 still protected, and an anonymous caller cannot tell an unknown path (401) from a known one.
 """
 
-from django.conf import settings
-
 from engine.errors import error_response
 from security.authentication import WWW_AUTHENTICATE
 from security.permissions import denial
 from security.principal import InvalidCredentials, resolve_principal
 from security.request_facts import from_request
-
-#: Open to everyone; a valid principal is still recognised (Administrators see more).
-OPEN_PATHS = frozenset({"/system/status"})
-
-
-def unguarded_prefixes():
-    # The Django admin authenticates with its own staff session (browsers cannot send keys);
-    # static files are public assets of that admin.
-    return ("/django-admin/", settings.STATIC_URL)
-
-
-def is_exempt(path):
-    return path in OPEN_PATHS or path.startswith(unguarded_prefixes())
+from security.routes import OPEN_PATHS, unguarded_prefixes
 
 
 class PrincipalMiddleware:

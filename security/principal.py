@@ -5,7 +5,6 @@ all call :func:`resolve_principal`; none of them reads a credential itself.
 """
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from security import keys, tickets
+from security.routes import STREAM_LINK_PATH, is_hub_path
 from security.localhost import is_local_request
 from security.models import ApiKey
 from security.roles import Role
@@ -21,9 +21,6 @@ from security.stream_links import InvalidLink, presents_link, stream_link_signer
 logger = logging.getLogger(__name__)
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-HUB_PATH_PREFIX = "/hubs/"
-#: The only path a signed stream link authenticates: the file itself, not ``/link`` or any API.
-STREAM_LINK_PATH = re.compile(r"/stream/([0-9]{1,18})", re.ASCII)
 
 
 class InvalidCredentials(Exception):
@@ -77,7 +74,7 @@ def presented_key(facts):
     """
     if facts.has_header("x-api-key"):
         return facts.header("x-api-key")
-    if not facts.path.startswith(HUB_PATH_PREFIX):
+    if not is_hub_path(facts.path):
         return None
     authorization = facts.header("authorization")
     if authorization is not None:
@@ -143,7 +140,7 @@ def resolve_principal(facts):
     """The caller of a request, None for nobody; :class:`InvalidCredentials` for a bad key."""
     plaintext = presented_key(facts)
     if plaintext is not None:
-        if facts.path.startswith(HUB_PATH_PREFIX) and tickets.looks_like_ticket(plaintext):
+        if is_hub_path(facts.path) and tickets.looks_like_ticket(plaintext):
             return tickets.redeem(plaintext, facts)
         return authenticate_key(plaintext)
     stream = STREAM_LINK_PATH.fullmatch(facts.path)

@@ -23,13 +23,11 @@ from django.conf import settings
 from django_ratelimit.core import get_usage
 
 from engine.errors import error_response
-from security.middleware import unguarded_prefixes
 from security.request_facts import from_request
+from security.routes import KEY_GENERATION_PATH, STREAM_PREFIX, unguarded_prefixes
 
 logger = logging.getLogger(__name__)
 
-KEY_GENERATION_PATH = "/admin/api-keys"
-STREAM_PREFIX = "/stream/"
 IPV6_GROUP_PREFIX = 64
 #: Requests whose peer has no address (a Unix socket without a trusted proxy) share one bucket;
 #: nothing a client sends can choose it.

@@ -9,6 +9,8 @@ that clients and the schema fuzzer see every route.
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
+from security.routes import OPEN_PATHS
+
 SCHEME_NAME = "ApiKeyAuth"
 ERROR = "Error"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR}"}
@@ -37,9 +39,6 @@ STATUS_TEXT = {
     "503": "Busy or unavailable (database busy, rate-limit store, master key, hub layer); nothing was changed. See Retry-After.",
     "507": "The server's storage is full; nothing was changed.",
 }
-
-#: Paths anyone may call: no 401/403 and no security requirement.
-OPEN_PATHS = {"/system/status"}
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

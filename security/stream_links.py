@@ -19,6 +19,8 @@ from urllib.parse import urlencode
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from security.routes import stream_path
+
 #: Long enough for a film paused over dinner, short enough that a leaked link soon dies.
 DEFAULT_LIFETIME = timedelta(hours=6)
 KEY_PARAM, EXPIRES_PARAM, SIGNATURE_PARAM = "kid", "expires", "sig"
@@ -58,7 +60,7 @@ class StreamLinkSigner:
             {KEY_PARAM: key_id, EXPIRES_PARAM: expires, SIGNATURE_PARAM: self._signature(asset_id, key_id, expires)}
         )
         expires_at = datetime.fromtimestamp(expires, tz=dt_timezone.utc)
-        return f"/stream/{int(asset_id)}?{query}", expires_at
+        return f"{stream_path(asset_id)}?{query}", expires_at
 
     def claim(self, asset_id, query):
         """The :class:`LinkClaim` of a request's query (``{name: [values]}``), or :class:`InvalidLink`."""

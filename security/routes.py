@@ -1,0 +1,49 @@
+"""Every path the security layer reasons about, named once.
+
+The principal, the rate policies, the deny-by-default middleware and the OpenAPI document each
+decide by path: which request may present a key in its query, which one a signed link opens,
+which quota it spends, which is open to everyone. Written as literals in each module, renaming a
+URL would silently change security; here they are one list, and ``tests/test_security_routes.py``
+holds each against the URL conf (and the hub's WebSocket routing), so a rename fails the suite.
+"""
+
+import re
+
+from django.conf import settings
+
+#: Open to everyone; a valid principal is still recognised (Administrators see more).
+OPEN_PATHS = frozenset({"/system/status"})
+
+#: The Django admin, which authenticates with its own staff session (browsers cannot send keys).
+DJANGO_ADMIN_PREFIX = "/django-admin/"
+
+#: ``POST`` here creates an API key: the key-generation quota.
+KEY_GENERATION_PATH = "/admin/api-keys"
+
+#: Files and their signed links: the streaming quota.
+STREAM_PREFIX = "/stream/"
+#: The only path a signed stream link authenticates: the file itself, not ``/link`` or any API.
+STREAM_LINK_PATH = re.compile(r"/stream/([0-9]{1,18})", re.ASCII)
+
+#: The hub's paths (negotiate, ticket, the WebSocket), where a key may also come as a bearer
+#: token or ``access_token``.
+HUB_PREFIX = "/hubs/"
+#: The Intercom hub's WebSocket.
+HUB_PATH = "/hubs/intercom"
+
+
+def unguarded_prefixes():
+    """Paths outside the API: the Django admin and its static files (public assets).
+
+    Read at call time: ``STATIC_URL`` is a Django setting a deployment may change.
+    """
+    return (DJANGO_ADMIN_PREFIX, settings.STATIC_URL)
+
+
+def stream_path(asset_id):
+    """The path of an asset's file, which :data:`STREAM_LINK_PATH` matches."""
+    return f"{STREAM_PREFIX}{int(asset_id)}"
+
+
+def is_hub_path(path):
+    return path.startswith(HUB_PREFIX)

@@ -1,0 +1,60 @@
+"""The paths the security layer reasons about are the paths the engine serves.
+
+``security/routes.py`` names them once; renaming a URL without it would silently move a route out
+of its rate policy, open a path, or let a signed link open an API. Each name is held here against
+the URL conf (and the hub's WebSocket routing).
+"""
+
+import pytest
+from django.urls import resolve
+
+from security import routes
+from tests.hub_support import HubSocket, hub_layer  # noqa: F401  (fixture)
+from tests.routes import routes as all_routes, shape
+
+
+def test_each_open_path_is_the_health_probe():
+    assert {resolve(path).url_name for path in routes.OPEN_PATHS} == {"system-status"}
+
+
+def test_the_django_admin_prefix_is_the_django_admin():
+    assert resolve(routes.DJANGO_ADMIN_PREFIX).view_name == "admin:index"
+    assert resolve(routes.DJANGO_ADMIN_PREFIX + "login/").url_name == "django-admin-login"
+
+
+def test_the_key_generation_path_creates_keys():
+    match = resolve(routes.KEY_GENERATION_PATH)
+    assert match.url_name == "api-key-list"
+    assert "post" in match.func.view_class.http_method_names
+    assert hasattr(match.func.view_class, "post")
+
+
+def test_a_signed_link_path_is_the_stream_and_nothing_else():
+    path = routes.stream_path(42)
+    assert resolve(path).url_name == "stream"
+    assert routes.STREAM_LINK_PATH.fullmatch(path).group(1) == "42"
+    link = resolve(path + "/link")
+    assert link.url_name == "stream-link"
+    assert routes.STREAM_LINK_PATH.fullmatch(path + "/link") is None
+
+
+def test_every_stream_route_lies_under_the_stream_prefix():
+    streaming = [route for route in all_routes() if route.startswith("stream")]
+    assert streaming, "no stream routes found"
+    assert all(shape(route).startswith(routes.STREAM_PREFIX) for route in streaming)
+
+
+def test_the_hub_routes_lie_under_the_hub_path():
+    assert routes.HUB_PATH.startswith(routes.HUB_PREFIX)
+    assert resolve(routes.HUB_PATH + "/negotiate").url_name == "hub-negotiate"
+    assert resolve(routes.HUB_PATH + "/ticket").url_name == "hub-ticket"
+    hub_routes = [route for route in all_routes() if shape(route).startswith(routes.HUB_PREFIX)]
+    assert all(shape(route).startswith(routes.HUB_PATH + "/") for route in hub_routes)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("hub_layer")
+async def test_the_websocket_routing_serves_the_hub_at_the_hub_path():
+    # Anonymous and remote: the hub itself answers 401; any other path gets the router's 404.
+    assert (await HubSocket(path=routes.HUB_PATH).connect()).status == 401
+    assert (await HubSocket(path=routes.HUB_PATH + "/other").connect()).status == 404
