@@ -95,7 +95,8 @@ def exception_handler(exc, context):
     return response
 
 
-def not_found(request, exception=None):
+def not_found(request=None, exception=None):
+    """The URL resolver's 404, also what the hub's WebSocket routing answers an unknown path."""
     return error_response(status.HTTP_404_NOT_FOUND, "Not found.", "not_found")
 
 

@@ -5,18 +5,16 @@ keys is limited before any key lookup; the ``Origin`` second, so a page on a for
 refused without consuming a ticket it may have stolen; then the caller, through the one
 principal resolution every HTTP request uses; last the negotiated connection token.
 
-The answer is either an :class:`Admission` or a Django response (the same JSON errors the HTTP
-API sends) that :mod:`intercom.denial` turns into a refused upgrade.
+The answer is either an :class:`Admission` or a Django response (the same refusals the HTTP
+API sends, from :mod:`security.refusals`) that :mod:`intercom.denial` turns into a refused upgrade.
 """
 
 from dataclasses import dataclass
 
 from engine.errors import error_response
-from security import ratelimit
+from security import ratelimit, refusals
 from security.origins import origin_allowed
-from security.permissions import denial
 from security.principal import InvalidCredentials, Principal, resolve_principal
-from security.authentication import WWW_AUTHENTICATE
 from security.request_facts import from_scope
 
 from intercom import connections
@@ -33,15 +31,15 @@ def admit(scope):
     facts = from_scope(scope)
     decision = ratelimit.check_rate(facts, ratelimit.GENERAL)
     if decision is not None and not decision.allowed:
-        return ratelimit.refusal(decision)
+        return refusals.rate_refused(decision)
     if not origin_allowed(facts):
-        return error_response(403, "This origin may not open the hub.", "origin_not_allowed")
+        return refusals.origin_refused()
     try:
         principal = resolve_principal(facts)
     except InvalidCredentials as exc:
-        return error_response(401, exc.detail, "invalid_credentials", headers={"WWW-Authenticate": WWW_AUTHENTICATE})
+        return refusals.invalid_credentials(exc.detail)
     if principal is None:
-        return denial(None)
+        return refusals.not_authenticated()
     connection_ids = facts.query.get("id")
     if connection_ids is None:
         # skipNegotiation clients connect without negotiating, so without a token.

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from intercom import denial, events, groups, protocol
 from intercom.admission import Admission, admit
+from security import refusals
 from security.models import ApiKey
 
 logger = logging.getLogger(__name__)
@@ -77,12 +78,12 @@ class IntercomConsumer(AsyncConsumer):
             # The channel layer (Redis) is down or its pooled connection died with a restart:
             # a socket that could receive no event is refused with a clear 503, not a 500.
             logger.exception("Hub connection refused: the channel layer is unavailable.")
-            await denial.refuse(self.scope, self.send, _layer_unavailable_response())
+            await denial.refuse(self.scope, self.send, refusals.hub_unavailable())
             raise StopConsumer from None
         if not await self._key_still_active():
             # Revoked between the check above and joining the key's group.
             await self.channel_layer_leave()
-            await denial.refuse(self.scope, self.send, _revoked_response())
+            await denial.refuse(self.scope, self.send, refusals.invalid_credentials())
             raise StopConsumer
         loop = asyncio.get_running_loop()
         events.attach_loop(loop)
@@ -306,19 +307,6 @@ def _topics(topics):
 
 def _key_is_active(pk):
     return ApiKey.objects.active().filter(pk=pk).exists()
-
-
-def _layer_unavailable_response():
-    from engine.errors import error_response
-
-    return error_response(503, "The hub cannot reach its message layer; try again shortly.", "hub_unavailable", headers={"Retry-After": "5"})
-
-
-def _revoked_response():
-    from engine.errors import error_response
-    from security.authentication import WWW_AUTHENTICATE
-
-    return error_response(401, "Invalid or revoked API key.", "invalid_credentials", headers={"WWW-Authenticate": WWW_AUTHENTICATE})
 
 
 #: Methods clients may invoke: name → (function, number of arguments).

@@ -1,6 +1,6 @@
 """WebSocket routing: the Intercom hub at ``/hubs/intercom``; every other upgrade gets a 404."""
 
-from engine.errors import error_response
+from engine.errors import not_found
 from intercom.consumer import IntercomConsumer
 from intercom.denial import refuse
 from security.routes import HUB_PATH
@@ -13,4 +13,4 @@ async def websocket_application(scope, receive, send):
         return await hub_application(scope, receive, send)
     message = await receive()
     if message["type"] == "websocket.connect":
-        await refuse(scope, send, error_response(404, "Not found.", "not_found"))
+        await refuse(scope, send, not_found())

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from engine.errors import error_response
 from intercom import connections
-from security import tickets
+from security import refusals, tickets
 from security.origins import origin_allowed
 from security.permissions import IsConsumer, role_required
 from security.request_facts import from_request
@@ -31,7 +31,7 @@ def negotiate(request):
         return error_response(405, "Use POST.", "method_not_allowed", headers={"Allow": "POST"})
     if not origin_allowed(from_request(request)):
         # The socket that follows would be refused; say so before handing out a token.
-        return error_response(403, "This origin may not open the hub.", "origin_not_allowed")
+        return refusals.origin_refused()
     requested = request.GET.get("negotiateVersion", "0")
     if not requested.isdigit() or len(requested) > 4:
         return error_response(400, "negotiateVersion must be a whole number.", "invalid")

@@ -9,7 +9,7 @@ back off the count, so only failures use up the allowance.
 
 from functools import wraps
 
-from engine.errors import error_response
+from security import refusals
 from security.ratelimit import client_bucket, count_request
 from security.request_facts import from_request
 
@@ -32,18 +32,12 @@ def protect(login_view):
         attempts = count_request(ATTEMPTS, bucket, RATE)
         successes = count_request(SUCCESSES, bucket, RATE, increment=False)
         if attempts is None or successes is None:
-            return error_response(
-                503, "Login is unavailable; try again shortly.", "rate_limit_unavailable", headers={"Retry-After": "5"}
-            )
+            return refusals.rate_limit_unavailable(detail="Login is unavailable; try again shortly.")
         (attempted, time_left), (succeeded, _) = attempts, successes
         if attempted - succeeded > FAILED_LOGINS:
             retry_after = max(1, time_left)
-            return error_response(
-                429,
-                f"Too many failed logins from this address; try again in {retry_after} seconds.",
-                "rate_limited",
-                headers={"Retry-After": str(retry_after)},
-                retry_after=retry_after,
+            return refusals.rate_limited(
+                retry_after, detail=f"Too many failed logins from this address; try again in {retry_after} seconds."
             )
         response = login_view(request, *args, **kwargs)
         # The admin answers a successful login with a redirect and a failed one with the form.

@@ -3,9 +3,9 @@
 from rest_framework import authentication, exceptions
 
 from security.principal import InvalidCredentials, resolve_principal
+from security.refusals import WWW_AUTHENTICATE
 from security.request_facts import from_request
 
-WWW_AUTHENTICATE = 'ApiKey realm="media-engine", header="X-Api-Key"'
 _UNRESOLVED = object()
 
 

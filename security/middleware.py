@@ -4,9 +4,7 @@ The check runs before URL resolution, so a route added later without permission 
 still protected, and an anonymous caller cannot tell an unknown path (401) from a known one.
 """
 
-from engine.errors import error_response
-from security.authentication import WWW_AUTHENTICATE
-from security.permissions import denial
+from security import refusals
 from security.principal import InvalidCredentials, resolve_principal
 from security.request_facts import from_request
 from security.routes import OPEN_PATHS, unguarded_prefixes
@@ -29,9 +27,7 @@ class PrincipalMiddleware:
             if path in OPEN_PATHS:
                 request.principal = None
             else:
-                return error_response(
-                    401, exc.detail, "invalid_credentials", headers={"WWW-Authenticate": WWW_AUTHENTICATE}
-                )
+                return refusals.invalid_credentials(exc.detail)
         if request.principal is None and path not in OPEN_PATHS:
-            return denial(None)
+            return refusals.not_authenticated()
         return self.get_response(request)

@@ -9,8 +9,7 @@ from functools import wraps
 from asgiref.sync import iscoroutinefunction
 from rest_framework import permissions
 
-from engine.errors import error_response
-from security.authentication import WWW_AUTHENTICATE
+from security import refusals
 from security.principal import Principal
 from security.roles import Role
 
@@ -44,16 +43,6 @@ class IsConsumer(HasRole):
     role = Role.CONSUMER
 
 
-def denial(principal):
-    """The response for a caller that may not proceed: 401 for nobody, 403 for a weaker role."""
-    if principal is None:
-        return error_response(
-            401, "Authentication credentials were not provided.", "not_authenticated",
-            headers={"WWW-Authenticate": WWW_AUTHENTICATE},
-        )
-    return error_response(403, "You do not have permission to perform this action.", "permission_denied")
-
-
 def role_required(role):
     """Decorator for plain Django views, sync or async, that enforces :class:`HasRole`'s rule."""
 
@@ -63,7 +52,7 @@ def role_required(role):
             async def async_wrapper(request, *args, **kwargs):
                 principal = getattr(request, "principal", None)
                 if not principal_has_role(principal, role):
-                    return denial(principal)
+                    return refusals.not_permitted(principal)
                 return await view(request, *args, **kwargs)
 
             return async_wrapper
@@ -72,7 +61,7 @@ def role_required(role):
         def wrapper(request, *args, **kwargs):
             principal = getattr(request, "principal", None)
             if not principal_has_role(principal, role):
-                return denial(principal)
+                return refusals.not_permitted(principal)
             return view(request, *args, **kwargs)
 
         return wrapper

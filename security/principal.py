@@ -14,6 +14,7 @@ from django.utils import timezone
 from security import keys, tickets
 from security.routes import STREAM_LINK_PATH, is_hub_path
 from security.localhost import is_local_request
+from security.refusals import INVALID_CREDENTIALS
 from security.models import ApiKey
 from security.roles import Role
 from security.stream_links import InvalidLink, presents_link, stream_link_signer
@@ -29,7 +30,7 @@ class InvalidCredentials(Exception):
     This is always a 401, also from localhost: a caller who sends a key means to be judged by it.
     """
 
-    default_detail = "Invalid or revoked API key."
+    default_detail = INVALID_CREDENTIALS
 
     def __init__(self, detail=None):
         super().__init__(detail or self.default_detail)

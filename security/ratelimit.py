@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django_ratelimit.core import get_usage
 
-from engine.errors import error_response
+from security import refusals
 from security.request_facts import from_request
 from security.routes import KEY_GENERATION_PATH, STREAM_PREFIX, unguarded_prefixes
 
@@ -175,25 +175,9 @@ def check_rate(facts, policy=None):
     limit, window = policy.rate()
     counted = count_request(policy.group, client_bucket(facts), (limit, window))
     if counted is None:
-        return RateDecision(policy, limit, window, count=0, reset=5, unavailable=True)
+        return RateDecision(policy, limit, window, count=0, reset=refusals.RETRY_UNAVAILABLE_SECONDS, unavailable=True)
     count, reset = counted
     return RateDecision(policy, limit, window, count=count, reset=reset)
-
-
-def refusal(decision):
-    """The JSON error for a refused request: 429 over quota, 503 when counting is impossible."""
-    if decision.unavailable:
-        return error_response(
-            503, "Rate limiting is unavailable; try again shortly.", "rate_limit_unavailable",
-            headers={"Retry-After": str(decision.retry_after)},
-        )
-    return error_response(
-        429,
-        f"Too many requests; try again in {decision.retry_after} seconds.",
-        "rate_limited",
-        headers=decision.headers(),
-        retry_after=decision.retry_after,
-    )
 
 
 class RateLimitMiddleware:
@@ -212,7 +196,7 @@ class RateLimitMiddleware:
         if decision is None:
             return self.get_response(request)
         if not decision.allowed:
-            return refusal(decision)
+            return refusals.rate_refused(decision)
         response = self.get_response(request)
         for name, value in decision.headers().items():
             response[name] = value

@@ -15,6 +15,7 @@ from library.models import Asset
 from library.streaming import responses
 from library.streaming.files import FileUnavailable, open_asset
 from library.streaming.ranges import Decision, Unsatisfiable, evaluate, http_date
+from security import refusals
 from security.permissions import role_required
 from security.roles import Role
 from security.stream_links import stream_link_signer
@@ -125,7 +126,7 @@ async def stream(request, asset_id):
     if asset_id > _MAX_ID:
         return _not_found()
     if _scope_denied(request, asset_id):
-        return error_response(403, "This link is for another file.", "permission_denied")
+        return refusals.permission_denied("This link is for another file.")
     try:
         asset, opened = await sync_to_async(_resolve)(asset_id)
     except FileUnavailable:
@@ -146,9 +147,7 @@ async def stream_link(request, asset_id):
         return _method_not_allowed("GET")
     principal = request.principal
     if principal.key is None or principal.via != "key":
-        return error_response(
-            403, "Stream links are issued to API keys; send X-Api-Key to get one.", "key_required"
-        )
+        return refusals.key_required()
     if asset_id > _MAX_ID or not await Asset.objects.filter(pk=asset_id).aexists():
         return _not_found()
     url, expires_at = stream_link_signer.make(asset_id, principal.key.key_id)

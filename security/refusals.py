@@ -1,0 +1,82 @@
+"""Every refusal of a caller, built once: the same JSON error over HTTP and on the hub.
+
+The middleware, the role decorator of plain views, the streaming views and the hub's handshake
+all answer a refused caller with one of these Django responses; ``intercom/denial.py`` turns the
+same response into a refused WebSocket upgrade, so a client reads one status, code and header
+set whichever door it knocked on. DRF views refuse through DRF's own exceptions, which
+``engine/errors.py`` renders in the same shape.
+"""
+
+from engine.errors import error_response
+
+#: Sent with every 401, so clients learn which credential the engine expects.
+WWW_AUTHENTICATE = 'ApiKey realm="media-engine", header="X-Api-Key"'
+INVALID_CREDENTIALS = "Invalid or revoked API key."
+PERMISSION_DENIED = "You do not have permission to perform this action."
+#: Seconds a client should wait when a store the engine needs (the rate-limit cache, the hub's
+#: channel layer) is unreachable: long enough for a restart, short enough not to lose the user.
+RETRY_UNAVAILABLE_SECONDS = 5
+
+
+def invalid_credentials(detail=INVALID_CREDENTIALS):
+    """A presented credential is empty, malformed, unknown, revoked or expired: 401."""
+    return error_response(401, detail, "invalid_credentials", headers={"WWW-Authenticate": WWW_AUTHENTICATE})
+
+
+def not_authenticated():
+    """No credential, and not the localhost Administrator: 401."""
+    return error_response(
+        401, "Authentication credentials were not provided.", "not_authenticated",
+        headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+    )
+
+
+def permission_denied(detail=PERMISSION_DENIED):
+    """A known caller whose role or credential does not allow this: 403."""
+    return error_response(403, detail, "permission_denied")
+
+
+def not_permitted(principal):
+    """The refusal for a caller that may not proceed: 401 for nobody, 403 for a weaker role."""
+    return not_authenticated() if principal is None else permission_denied()
+
+
+def key_required():
+    """What only an API key may be given (a stream link) asked for with another credential: 403."""
+    return error_response(403, "Stream links are issued to API keys; send X-Api-Key to get one.", "key_required")
+
+
+def origin_refused():
+    """A browser page on a foreign origin tried to use the hub: 403."""
+    return error_response(403, "This origin may not open the hub.", "origin_not_allowed")
+
+
+def rate_limited(retry_after, *, detail=None, headers=None):
+    """Over a quota: 429 with ``Retry-After`` (and ``retry_after`` in the body)."""
+    return error_response(
+        429,
+        detail or f"Too many requests; try again in {retry_after} seconds.",
+        "rate_limited",
+        headers={"Retry-After": str(retry_after), **(headers or {})},
+        retry_after=retry_after,
+    )
+
+
+def rate_limit_unavailable(*, detail="Rate limiting is unavailable; try again shortly.", retry_after=RETRY_UNAVAILABLE_SECONDS):
+    """The rate-limit cache cannot count: 503, refused rather than waved through."""
+    return error_response(503, detail, "rate_limit_unavailable", headers={"Retry-After": str(retry_after)})
+
+
+def rate_refused(decision):
+    """The refusal for a :class:`~security.ratelimit.RateDecision` that is not allowed."""
+    if decision.unavailable:
+        return rate_limit_unavailable(retry_after=decision.retry_after)
+    return rate_limited(decision.retry_after, headers=decision.headers())
+
+
+def hub_unavailable():
+    """The hub cannot reach its channel layer, so a socket would receive nothing: 503."""
+    return error_response(
+        503, "The hub cannot reach its message layer; try again shortly.", "hub_unavailable",
+        headers={"Retry-After": str(RETRY_UNAVAILABLE_SECONDS)},
+    )
