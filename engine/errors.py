@@ -1,6 +1,9 @@
 """Every error the engine sends is JSON: ``{"detail": <sentence>, "code": <machine code>}``.
 
-DRF exceptions pass through :func:`exception_handler`; plain Django views, middleware and the
+Services refuse with a :class:`DomainError` (bad input, not found, conflict, unavailable), which
+this module alone turns into HTTP: :func:`exception_handler` for DRF views,
+:class:`DomainErrorMiddleware` for plain views, :func:`domain_error_response` for the hub's
+handshake. DRF's own exceptions pass through :func:`exception_handler` too; middleware and the
 URL resolver's 404/500 use :func:`error_response`, so one shape reaches every client.
 """
 
@@ -18,6 +21,68 @@ def error_response(status_code, detail, code, headers=None, **extra):
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+class DomainError(Exception):
+    """A request the engine's rules refuse: ``detail`` for people, ``code`` for programs.
+
+    Raised by services, so that REST views, plain views, the Django admin, management commands
+    and the hub refuse alike, and no service imports DRF to say no. The subclasses fix the
+    status; a kind of refusal callers catch on its own (a refused path, an invalid claim)
+    subclasses one of them.
+    """
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+
+    def __init__(self, detail, code=None):
+        super().__init__(detail)
+        self.detail = str(detail)
+        self.code = code or self.default_code
+
+
+class BadInput(DomainError):
+    """The request itself is unusable (400); nothing was changed."""
+
+
+class NotFound(DomainError):
+    """The request names something that does not exist (404)."""
+
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request is valid but collides with the current state (409); nothing was changed."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class Unavailable(DomainError):
+    """Something the request needs is missing or unreachable on the server (503)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "unavailable"
+
+
+def domain_error_response(error):
+    return error_response(error.status_code, error.detail, error.code)
+
+
+class DomainErrorMiddleware:
+    """Answers a :class:`DomainError` raised by a plain (non-DRF) view with its JSON error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DomainError):
+            return domain_error_response(exception)
+        return None
 
 
 #: SQLite's words for a write lock it waited for in vain (the busy timeout).
@@ -67,6 +132,8 @@ def exception_handler(exc, context):
     # Imported here: rest_framework.views imports the permission classes, which use this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, DomainError):
+        return domain_error_response(exc)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

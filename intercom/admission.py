@@ -11,7 +11,7 @@ API sends, from :mod:`security.refusals`) that :mod:`intercom.denial` turns into
 
 from dataclasses import dataclass
 
-from engine.errors import error_response
+from engine.errors import BadInput, DomainError, domain_error_response
 from security import ratelimit, refusals
 from security.origins import origin_allowed
 from security.principal import InvalidCredentials, Principal, resolve_principal
@@ -44,11 +44,10 @@ def admit(scope):
     if connection_ids is None:
         # skipNegotiation clients connect without negotiating, so without a token.
         return Admission(principal, None)
-    if len(connection_ids) != 1:
-        return error_response(400, "Give one connection id.", "invalid")
-    outcome = connections.claim(connection_ids[0], principal)
-    if outcome is connections.Claim.UNKNOWN:
-        return error_response(404, "No connection with this id.", "not_found")
-    if outcome is connections.Claim.REUSED:
-        return error_response(409, "This connection id is already in use.", "connection_in_use")
+    try:
+        if len(connection_ids) != 1:
+            raise BadInput("Give one connection id.")
+        connections.redeem(connection_ids[0], principal)
+    except DomainError as error:
+        return domain_error_response(error)
     return Admission(principal, connection_ids[0])

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from engine.errors import error_response
+from engine.errors import BadInput, error_response
 from intercom import connections
 from security import refusals, tickets
 from security.origins import origin_allowed
@@ -34,7 +34,7 @@ def negotiate(request):
         return refusals.origin_refused()
     requested = request.GET.get("negotiateVersion", "0")
     if not requested.isdigit() or len(requested) > 4:
-        return error_response(400, "negotiateVersion must be a whole number.", "invalid")
+        raise BadInput("negotiateVersion must be a whole number.")
     version = min(int(requested), NEGOTIATE_VERSION)
     connection_id, token = connections.new_connection(request.principal, version)
     body = {"connectionId": connection_id, "availableTransports": TRANSPORTS}

@@ -5,7 +5,7 @@ Changes go through the REST API, whose services validate paths and write the aud
 
 from django.contrib import admin, messages
 
-from library.errors import Conflict
+from engine.errors import Conflict
 from engine.admin import ReadOnlyAdmin, ReadOnlyInline
 from library.ingestion import services as ingestion
 from library.models import Asset, AssetLocation, LibraryRoot, ScanFailure, ScanJob, Work

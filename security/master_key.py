@@ -18,6 +18,8 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from django.conf import settings
 
+from engine.errors import Unavailable
+
 logger = logging.getLogger(__name__)
 
 ENV_VAR = "MEDIA_ENGINE_MASTER_KEY"
@@ -35,12 +37,13 @@ HOW_TO_FIX = (
 )
 
 
-class MasterKeyUnavailable(Exception):
+class MasterKeyUnavailable(Unavailable):
     """No source can provide a master key; the message names the settings that fix it."""
+
+    default_code = "master_key_unavailable"
 
     def __init__(self, detail=None):
         super().__init__(detail or f"No master key is available for the secret store. {HOW_TO_FIX}")
-        self.detail = str(self)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ import re
 import unicodedata
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
+
+from engine.errors import BadInput
+
 #: Linux's PATH_MAX and NAME_MAX, in bytes of the UTF-8 encoding.
 MAX_PATH_BYTES = 4096
 MAX_NAME_BYTES = 255
@@ -51,13 +55,8 @@ WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 WINDOWS_DEVICE_NAMES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\.[^.]*)?$", re.IGNORECASE)
 
 
-class PathRefused(ValueError):
-    """A path the engine will not accept; ``code`` is the machine code of the JSON error."""
-
-    def __init__(self, code, detail):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+class PathRefused(BadInput):
+    """A path the engine will not accept; ``code`` names the rule it breaks."""
 
 
 # --- gate 1: the text ---------------------------------------------------------------------------
@@ -111,35 +110,35 @@ def _has_dot_dot_segment(text):
 def check_syntax(raw):
     """Refuse a path by its text alone; return it unchanged when it passes."""
     if not isinstance(raw, str) or not raw:
-        raise PathRefused("path_required", "A path is required.")
+        raise PathRefused("A path is required.", "path_required")
     try:
         encoded = raw.encode("utf-8")
     except UnicodeEncodeError:
-        raise PathRefused("invalid_encoding", "The path is not valid Unicode text.") from None
+        raise PathRefused("The path is not valid Unicode text.", "invalid_encoding") from None
     if any(unicodedata.category(char) == "Cc" for char in raw) or "\u2028" in raw or "\u2029" in raw:
-        raise PathRefused("control_character", "The path contains NUL or control characters.")
+        raise PathRefused("The path contains NUL or control characters.", "control_character")
     if len(encoded) > MAX_PATH_BYTES:
-        raise PathRefused("path_too_long", f"The path is longer than {MAX_PATH_BYTES} bytes.")
+        raise PathRefused(f"The path is longer than {MAX_PATH_BYTES} bytes.", "path_too_long")
     if raw.startswith(("\\\\", "//", "\\/", "/\\")):
-        raise PathRefused("unc_path", "UNC and device paths (\\\\server\\share, \\\\?\\, //host) are not accepted.")
+        raise PathRefused("UNC and device paths (\\\\server\\share, \\\\?\\, //host) are not accepted.", "unc_path")
     if WINDOWS_DRIVE.match(raw):
-        raise PathRefused("windows_drive", "Windows drive paths (C:\\...) are not accepted; use the server's absolute path.")
+        raise PathRefused("Windows drive paths (C:\\...) are not accepted; use the server's absolute path.", "windows_drive")
     if "\\" in raw:
-        raise PathRefused("backslash", "The path contains a backslash, which some systems read as a separator.")
+        raise PathRefused("The path contains a backslash, which some systems read as a separator.", "backslash")
     if not raw.startswith("/"):
-        raise PathRefused("relative_path", "The path must be absolute (start with /).")
+        raise PathRefused("The path must be absolute (start with /).", "relative_path")
     for form in decoded_forms(raw):
         if _has_dot_dot_segment(form):
-            raise PathRefused("traversal", "The path contains a '..' segment (possibly encoded).")
+            raise PathRefused("The path contains a '..' segment (possibly encoded).", "traversal")
     normalised = unicodedata.normalize("NFKC", raw)
     for separator in ("/", "\\"):
         if normalised.count(separator) != raw.count(separator):
-            raise PathRefused("lookalike_separator", "The path contains a character that normalises to a separator.")
+            raise PathRefused("The path contains a character that normalises to a separator.", "lookalike_separator")
     for name in raw.split("/"):
         if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-            raise PathRefused("name_too_long", f"A name in the path is longer than {MAX_NAME_BYTES} bytes.")
+            raise PathRefused(f"A name in the path is longer than {MAX_NAME_BYTES} bytes.", "name_too_long")
         if os.name == "nt" and WINDOWS_DEVICE_NAMES.match(name):
-            raise PathRefused("device_path", "Windows device names (CON, NUL, COM1…) are not accepted.")
+            raise PathRefused("Windows device names (CON, NUL, COM1…) are not accepted.", "device_path")
     return raw
 
 
@@ -195,12 +194,12 @@ def resolve(raw):
 def check_location(real, *, data_dir=None):
     """Refuse a resolved path that collides with a system directory or the data directory."""
     if len(real.encode("utf-8", errors="surrogateescape")) > MAX_PATH_BYTES:
-        raise PathRefused("path_too_long", f"The resolved path is longer than {MAX_PATH_BYTES} bytes.")
+        raise PathRefused(f"The resolved path is longer than {MAX_PATH_BYTES} bytes.", "path_too_long")
     collision = _protected(real, data_dir)
     if collision is not None:
         raise PathRefused(
-            "protected_path",
             f"The path resolves to or overlaps a protected location ({collision}); choose a folder of your own.",
+            "protected_path",
         )
     return real
 
@@ -218,9 +217,7 @@ def validate_path(raw, *, data_dir=None):
 
 def engine_data_dir():
     """The configured data directory, read at call time so tests can override it."""
-    from django.conf import settings
-
-    return settings.MEDIA_ENGINE.get("DATA_DIR")
+    return settings.MEDIA_ENGINE["DATA_DIR"]
 
 
 def validate_client_path(raw):

@@ -22,6 +22,7 @@ from security.stream_links import InvalidLink, presents_link, stream_link_signer
 logger = logging.getLogger(__name__)
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+LOCALHOST_HOLDER = "localhost"
 
 
 class InvalidCredentials(Exception):
@@ -55,6 +56,12 @@ class Principal:
 
     def has_role(self, role):
         return Role(self.role).includes(role)
+
+    @property
+    def holder(self):
+        """Whom a ticket or hub connection token is bound to: the key's public id, or the
+        localhost bypass (good only for another local connection)."""
+        return self.key.key_id if self.key is not None else LOCALHOST_HOLDER
 
     def describe(self):
         """For audit records and ``created_by``: never the key itself, only its public prefix."""

@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.db import transaction
 from django.utils import timezone
 
+from engine.errors import BadInput
 from security import master_key
 from security.audit import record
 from security.master_key import MasterKeyUnavailable
@@ -30,10 +31,10 @@ MASK = "********"
 MAX_SECRET_LENGTH = 4096
 
 
-class InvalidSecret(ValueError):
-    def __init__(self, detail):
-        super().__init__(detail)
-        self.detail = detail
+class InvalidSecret(BadInput):
+    """A value that cannot be a provider secret (empty, the mask itself, too long, control characters)."""
+
+    default_code = "invalid_secret"
 
 
 class SecretUnreadable(Exception):

@@ -26,11 +26,6 @@ def from_package(imports, package):
     return [(file, module) for file, module in imports if module == package or module.startswith(package + ".")]
 
 
-#: The profile rules raise the library's Conflict until the one domain error (engine/errors.py)
-#: replaces it; then this entry goes.
-AWAITING_THE_DOMAIN_ERROR = [("security/profiles/services.py", "library.errors")]
-
-
 def test_security_imports_nothing_from_the_library():
     # Identity (keys, profiles) and the rules about callers sit below the library, which uses them.
-    assert from_package(imports_of("security"), "library") == AWAITING_THE_DOMAIN_ERROR
+    assert from_package(imports_of("security"), "library") == []

@@ -2,15 +2,12 @@
 
 from django.db.models import Prefetch
 
+from engine.errors import BadInput
 from library.models import Asset, AssetLocation, Work
 from library.search import fold
 
 #: ``?ordering=`` values clients may use (a leading ``-`` reverses).
 ORDERINGS = {"title", "year", "created_at", "updated_at", "artist", "album", "author", "series", "kind", "id"}
-
-
-class BadQuery(ValueError):
-    pass
 
 
 def works(*, q=None, kind=None, folder=None, ordering=None):
@@ -25,7 +22,7 @@ def works(*, q=None, kind=None, folder=None, ordering=None):
     if ordering:
         field = ordering.lstrip("-")
         if field not in ORDERINGS:
-            raise BadQuery(f"Unknown ordering {ordering!r}; use one of {', '.join(sorted(ORDERINGS))}.")
+            raise BadInput(f"Unknown ordering {ordering!r}; use one of {', '.join(sorted(ORDERINGS))}.", "invalid_ordering")
         queryset = queryset.order_by(ordering, "id")
     return queryset.prefetch_related(Prefetch("assets", queryset=Asset.objects.order_by("id")))
 

@@ -1,9 +1,9 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 
+from engine.errors import BadInput
 from library.browse import selectors
 from library.browse.serializers import AdministratorWorkSerializer, WorkSerializer
-from library.errors import Refused
 from library.models import WorkKind
 from security.permissions import IsConsumer
 from security.roles import Role
@@ -35,19 +35,16 @@ class WorkList(generics.ListAPIView):
         params = self.request.query_params
         kind = params.get("kind") or None
         if kind is not None and kind not in WorkKind.values:
-            raise Refused(f"Unknown kind {kind!r}.", "invalid_kind")
+            raise BadInput(f"Unknown kind {kind!r}.", "invalid_kind")
         folder = params.get("folder") or None
         if folder is not None:
             if not folder.isdigit():
-                raise Refused("folder must be a folder id.", "invalid_folder")
+                raise BadInput("folder must be a folder id.", "invalid_folder")
             folder = int(folder)
         q = params.get("q", "")
         if len(q) > 200:
-            raise Refused("The search text is longer than 200 characters.", "invalid_query")
-        try:
-            return selectors.works(q=q, kind=kind, folder=folder, ordering=params.get("ordering") or None)
-        except selectors.BadQuery as error:
-            raise Refused(str(error), "invalid_ordering") from None
+            raise BadInput("The search text is longer than 200 characters.", "invalid_query")
+        return selectors.works(q=q, kind=kind, folder=folder, ordering=params.get("ordering") or None)
 
 
 class WorkDetail(generics.RetrieveAPIView):

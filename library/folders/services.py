@@ -5,21 +5,18 @@ import os
 from django.db import transaction
 from django.utils import timezone
 
+from engine.errors import BadInput, Conflict
 from library import events
-from library.errors import Conflict, Refused
 from library.models import Asset, LibraryRoot, ScanJob, ScanState, Work
 from security import paths
 from security.audit import apply_changes, record
 
 
 def validated_root_path(raw):
-    """A client's path → the resolved real path of an existing directory, or :class:`Refused`."""
-    try:
-        real = paths.validate_client_path(raw)
-    except paths.PathRefused as refused:
-        raise Refused(refused.detail, refused.code) from None
+    """A client's path → the resolved real path of an existing directory, or :class:`BadInput`."""
+    real = paths.validate_client_path(raw)
     if not os.path.isdir(real):
-        raise Refused("The path is not an existing directory on the server.", "not_a_directory")
+        raise BadInput("The path is not an existing directory on the server.", "not_a_directory")
     return real
 
 
@@ -29,7 +26,7 @@ def _refuse_overlap(real, *, exclude=None):
         if paths.overlaps(real, other.path):
             if paths.is_within(real, other.path) and paths.is_within(other.path, real):
                 raise Conflict(f"This folder is already configured (folder {other.pk}).", "duplicate_folder")
-            raise Refused(f"The folder overlaps an existing library folder (folder {other.pk}).", "overlapping_root")
+            raise BadInput(f"The folder overlaps an existing library folder (folder {other.pk}).", "overlapping_root")
 
 
 def probe(path):
@@ -104,10 +101,7 @@ def delete_folder(folder, *, actor):
 
 def test_path(raw):
     """What the server sees at a path, for the folder picker; never creates anything."""
-    try:
-        real = paths.validate_client_path(raw)
-    except paths.PathRefused as refused:
-        raise Refused(refused.detail, refused.code) from None
+    real = paths.validate_client_path(raw)
     exists = os.path.exists(real)
     is_dir = os.path.isdir(real)
     return {

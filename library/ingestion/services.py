@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from engine.errors import Conflict
 from library import background
-from library.errors import Conflict
 from library.ingestion.heartbeat import stale_after
 from library.ingestion.scanner import Scanner
 from library.models import LibraryRoot, ScanJob, ScanState

@@ -4,7 +4,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from library.errors import Conflict
+from engine.errors import Conflict
 from library.ingestion import services
 from library.ingestion.serializers import ScanJobDetailSerializer, ScanJobSerializer, ScanRequestSerializer
 from library.models import LibraryRoot, ScanJob

@@ -4,6 +4,8 @@ Claims hold text; a field listed in :data:`INTEGER_FIELDS` holds a whole number 
 text, so ``"1999"``, ``1999`` and ``" 1999 "`` are one value and add up in resolution.
 """
 
+from engine.errors import BadInput
+
 #: Fields kept in a named column of ``Work``; every other field lives in ``Work.metadata``.
 COLUMN_FIELDS = ("title", "year", "artist", "album", "author", "series")
 
@@ -35,12 +37,10 @@ MAX_COLUMN_LENGTH = 500
 MAX_VALUE_LENGTH = 10_000
 
 
-class InvalidClaim(ValueError):
+class InvalidClaim(BadInput):
     """A claim names an unknown field or carries a value the field cannot hold."""
 
-    def __init__(self, detail, code="invalid_claim"):
-        super().__init__(detail)
-        self.detail, self.code = detail, code
+    default_code = "invalid_claim"
 
 
 def normalise(field, value):

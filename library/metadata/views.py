@@ -4,9 +4,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from engine.errors import error_response
 from library.metadata import services
-from library.metadata.fields import KNOWN_FIELDS, InvalidClaim
+from library.metadata.fields import KNOWN_FIELDS
 from library.metadata.serializers import ClaimSerializer, LockClaimSerializer, ResolvedSerializer, ResolveSerializer
 from library.models import Work
 from security.permissions import IsConsumer, IsCurator
@@ -17,10 +16,6 @@ def work_or_404(work_id):
     if work is None:
         raise NotFound(f"No work with id {work_id}.")
     return work
-
-
-def invalid(error):
-    return error_response(status.HTTP_400_BAD_REQUEST, error.detail, error.code)
 
 
 class ClaimHistory(generics.ListAPIView):
@@ -52,12 +47,7 @@ class LockClaim(APIView):
         form = LockClaimSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         work = work_or_404(form.validated_data["work_id"])
-        try:
-            claim = services.lock_claim(
-                work, form.validated_data["field"], form.validated_data["value"], principal=request.user
-            )
-        except InvalidClaim as error:
-            return invalid(error)
+        claim = services.lock_claim(work, form.validated_data["field"], form.validated_data["value"], principal=request.user)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 

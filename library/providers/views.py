@@ -3,12 +3,10 @@
 ``security/secret_store.py``; these views only translate HTTP."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from engine.errors import error_response
 from library.models import Provider
 from library.providers import services
 from library.providers.serializers import (
@@ -73,12 +71,7 @@ class ProviderSecretView(APIView):
         provider = provider_or_404(name)
         form = SecretUpdateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            services.set_secret(provider, form.validated_data["value"], actor=Actor.from_request(request))
-        except secret_store.InvalidSecret as error:
-            return error_response(status.HTTP_400_BAD_REQUEST, error.detail, "invalid_secret")
-        except secret_store.MasterKeyUnavailable as error:
-            return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, error.detail, "master_key_unavailable")
+        services.set_secret(provider, form.validated_data["value"], actor=Actor.from_request(request))
         return Response(secret_body(True))
 
     @extend_schema(responses={200: SecretSerializer})

@@ -10,7 +10,7 @@ writes, inside one transaction: the second request waits for the first and count
 
 from django.db import transaction
 
-from library.errors import Conflict
+from engine.errors import Conflict
 from security.profiles.models import AVATAR_COLORS, Profile
 from security.audit import apply_changes, record
 from security.roles import Role

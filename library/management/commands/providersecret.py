@@ -12,6 +12,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from cryptography.fernet import Fernet
 
+from engine.errors import DomainError
 from library.models import ProviderName
 from library.providers import services
 from security import secret_store
@@ -42,7 +43,7 @@ class Command(BaseCommand):
     def handle_set(self, name, **options):
         try:
             services.set_secret(services.get_provider(name), self.read_value(name), actor=Actor.command())
-        except (secret_store.InvalidSecret, secret_store.MasterKeyUnavailable) as error:
+        except DomainError as error:  # an unusable value, or no master key: nothing was stored
             raise CommandError(error.detail) from None
         self.stdout.write(f"Stored the secret for {name}.")
 

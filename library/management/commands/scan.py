@@ -9,7 +9,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from library.errors import Conflict
+from engine.errors import Conflict
 from library.ingestion import detect, services
 from library.models import LibraryRoot
 
