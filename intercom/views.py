@@ -16,7 +16,7 @@ from engine.errors import BadInput, error_response
 from intercom import connections
 from security import refusals, tickets
 from security.origins import origin_allowed
-from security.permissions import IsConsumer, role_required
+from security.permissions import IsConsumer, MayObtainTicket, role_required
 from security.request_facts import from_request
 from security.roles import Role
 
@@ -51,14 +51,9 @@ class TicketSerializer(serializers.Serializer):
 class HubTicketView(APIView):
     """``POST`` → a ticket usable once, within ~30 s, as the hub's ``access_token``."""
 
-    permission_classes = [IsConsumer]
+    permission_classes = [IsConsumer, MayObtainTicket]
 
     @extend_schema(request=None, responses={200: TicketSerializer})
     def post(self, request):
-        if request.user.via == "ticket":
-            return Response(
-                {"detail": "A ticket cannot be exchanged for another ticket.", "code": "permission_denied"},
-                status=403,
-            )
         issued = tickets.issue(request.user)
         return Response(TicketSerializer(issued).data)

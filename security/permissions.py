@@ -1,7 +1,8 @@
-"""Role permissions: Administrator > Curator > Consumer.
+"""Who may do what: the role permissions (Administrator > Curator > Consumer) and the policies
+on what a credential may be exchanged for or open.
 
-DRF views name one of the classes; plain Django views (streaming, the hub's negotiate) use
-:func:`role_required`, which applies the same rule.
+DRF views name the classes; plain Django views (streaming, the hub's negotiate) use
+:func:`role_required`, which applies the same rule, and the predicates below.
 """
 
 from functools import wraps
@@ -41,6 +42,25 @@ class IsConsumer(HasRole):
     """Any role: Consumers, Curators and Administrators."""
 
     role = Role.CONSUMER
+
+
+class MayObtainTicket(permissions.BasePermission):
+    """A ticket cannot be exchanged for another ticket (see :attr:`Via.may_obtain_ticket`)."""
+
+    message = "A ticket cannot be exchanged for another ticket."
+
+    def has_permission(self, request, view):
+        return isinstance(request.user, Principal) and request.user.via.may_obtain_ticket
+
+
+def may_obtain_stream_link(principal):
+    """Stream links are issued to API keys only (see :attr:`Via.may_obtain_stream_link`)."""
+    return principal.via.may_obtain_stream_link
+
+
+def may_stream(principal, asset_id):
+    """A signed link opens the one asset it was signed for; every other principal opens any."""
+    return principal.asset_id is None or principal.asset_id == asset_id
 
 
 def role_required(role):

@@ -7,22 +7,24 @@ all call :func:`resolve_principal`; none of them reads a credential itself.
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import Enum
 
 from django.db import DatabaseError
 from django.utils import timezone
 
 from security import keys, tickets
-from security.routes import STREAM_LINK_PATH, is_hub_path
 from security.localhost import is_local_request
-from security.refusals import INVALID_CREDENTIALS
 from security.models import ApiKey
+from security.refusals import INVALID_CREDENTIALS
 from security.roles import Role
+from security.routes import STREAM_LINK_PATH, is_hub_path
 from security.stream_links import InvalidLink, presents_link, stream_link_signer
 
 logger = logging.getLogger(__name__)
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-LOCALHOST_HOLDER = "localhost"
+INVALID_TICKET = "Invalid or expired ticket."
+INVALID_LINK = "Invalid or expired stream link."
 
 
 class InvalidCredentials(Exception):
@@ -38,21 +40,44 @@ class InvalidCredentials(Exception):
         self.detail = detail or self.default_detail
 
 
+class Via(Enum):
+    """The credential a principal came with, which decides what it may be exchanged for."""
+
+    KEY = "key"
+    #: A hub ticket, bought with a key or by the localhost Administrator.
+    TICKET = "ticket"
+    #: A signed stream link, good for one asset.
+    LINK = "link"
+    #: The localhost bypass: no credential at all.
+    LOCALHOST = "localhost"
+
+    @property
+    def may_obtain_ticket(self):
+        """A ticket cannot buy a ticket: one read from a URL must not renew itself forever."""
+        return self is not Via.TICKET
+
+    @property
+    def may_obtain_stream_link(self):
+        """Links are bound to the key that asked, so only a key presented as itself gets one: the
+        localhost Administrator has no key to revoke a link by, a ticket is for the hub alone."""
+        return self is Via.KEY
+
+
 @dataclass(frozen=True)
 class Principal:
     """An authenticated caller: an API key with its role, or the localhost Administrator."""
 
     role: Role
     key: ApiKey | None = None
-    via: str = "key"
-    #: Set for a signed stream link (``via="link"``): the one asset this principal may stream.
+    via: Via = Via.KEY
+    #: Set for a signed stream link (``Via.LINK``): the one asset this principal may stream.
     asset_id: int | None = None
 
     is_authenticated = True
 
     @property
     def is_administrator(self):
-        return self.role == Role.ADMINISTRATOR
+        return self.has_role(Role.ADMINISTRATOR)
 
     def has_role(self, role):
         return Role(self.role).includes(role)
@@ -61,7 +86,7 @@ class Principal:
     def holder(self):
         """Whom a ticket or hub connection token is bound to: the key's public id, or the
         localhost bypass (good only for another local connection)."""
-        return self.key.key_id if self.key is not None else LOCALHOST_HOLDER
+        return self.key.key_id if self.key is not None else tickets.LOCALHOST_HOLDER
 
     def describe(self):
         """For audit records and ``created_by``: never the key itself, only its public prefix."""
@@ -70,7 +95,7 @@ class Principal:
         return f"key {self.key.prefix} ({self.key.label})"
 
 
-LOCALHOST = Principal(role=Role.ADMINISTRATOR, via="localhost")
+LOCALHOST = Principal(role=Role.ADMINISTRATOR, via=Via.LOCALHOST)
 
 
 def presented_key(facts):
@@ -132,16 +157,35 @@ def authenticate_stream_link(asset_id, query):
     stops working the moment its key is revoked or expires.
     """
     try:
-        claim = stream_link_signer.claim(asset_id, query)
-        stream_link_signer.check(claim)
+        link = stream_link_signer.read(asset_id, query)
+        stream_link_signer.check(link)
     except InvalidLink:
-        raise InvalidCredentials("Invalid or expired stream link.") from None
+        raise InvalidCredentials(INVALID_LINK) from None
     now = timezone.now()
-    key = ApiKey.objects.active(now).filter(key_id=claim.key_id).first()
+    key = ApiKey.objects.active(now).filter(key_id=link.key_id).first()
     if key is None:
-        raise InvalidCredentials("Invalid or expired stream link.")
+        raise InvalidCredentials(INVALID_LINK)
     _touch(key, now)
-    return Principal(role=Role(key.role), key=key, via="link", asset_id=claim.asset_id)
+    return Principal(role=Role(key.role), key=key, via=Via.LINK, asset_id=link.asset_id)
+
+
+def authenticate_ticket(ticket, facts):
+    """The principal a hub ticket stands for, consuming the ticket; :class:`InvalidCredentials`.
+
+    The ticket names its holder, not a role: the issuing key is looked up again, so a ticket dies
+    with its key, and one issued to the localhost bypass is good only for another local request.
+    """
+    holder = tickets.redeem(ticket)
+    if holder is None:
+        raise InvalidCredentials(INVALID_TICKET)
+    if holder == tickets.LOCALHOST_HOLDER:
+        if not is_local_request(facts):
+            raise InvalidCredentials(INVALID_TICKET)
+        return LOCALHOST
+    key = ApiKey.objects.active().filter(key_id=holder).first()
+    if key is None:
+        raise InvalidCredentials(INVALID_TICKET)
+    return Principal(role=Role(key.role), key=key, via=Via.TICKET)
 
 
 def resolve_principal(facts):
@@ -149,7 +193,7 @@ def resolve_principal(facts):
     plaintext = presented_key(facts)
     if plaintext is not None:
         if is_hub_path(facts.path) and tickets.looks_like_ticket(plaintext):
-            return tickets.redeem(plaintext, facts)
+            return authenticate_ticket(plaintext, facts)
         return authenticate_key(plaintext)
     stream = STREAM_LINK_PATH.fullmatch(facts.path)
     if stream is not None and presents_link(facts.query):

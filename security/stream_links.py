@@ -7,7 +7,7 @@ so a link opens one file, until one moment, for as long as its key stays active 
 re-checks that against the database). The link carries no key material: only the key's public
 id, which is also shown in key listings.
 
-The signature travels as ``sig=``, a parameter the log filter redacts (engine/logs.py), so the
+The signature travels as ``sig=``, a parameter the log filter redacts (security/redaction.py), so the
 access log does not hand out working links.
 """
 
@@ -35,8 +35,8 @@ class InvalidLink(Exception):
 
 
 @dataclass(frozen=True)
-class LinkClaim:
-    """What a well-formed link asserts; :meth:`StreamLinkSigner.check` decides if it is true."""
+class SignedLink:
+    """What a well-formed link's parameters say; :meth:`StreamLinkSigner.check` decides if it is true."""
 
     asset_id: int
     key_id: str
@@ -62,8 +62,8 @@ class StreamLinkSigner:
         expires_at = datetime.fromtimestamp(expires, tz=dt_timezone.utc)
         return f"{stream_path(asset_id)}?{query}", expires_at
 
-    def claim(self, asset_id, query):
-        """The :class:`LinkClaim` of a request's query (``{name: [values]}``), or :class:`InvalidLink`."""
+    def read(self, asset_id, query):
+        """The :class:`SignedLink` in a request's query (``{name: [values]}``), or :class:`InvalidLink`."""
         values = {}
         for name in LINK_PARAMS:
             given = query.get(name) or []
@@ -76,20 +76,20 @@ class StreamLinkSigner:
             and _SIGNATURE.fullmatch(values[SIGNATURE_PARAM])
         ):
             raise InvalidLink()
-        return LinkClaim(
+        return SignedLink(
             asset_id=int(asset_id),
             key_id=values[KEY_PARAM],
             expires=int(values[EXPIRES_PARAM]),
             signature=values[SIGNATURE_PARAM],
         )
 
-    def check(self, claim, now=None):
+    def check(self, link, now=None):
         """Raise :class:`InvalidLink` unless the signature is ours and the link has not expired."""
-        expected = self._signature(claim.asset_id, claim.key_id, claim.expires)
-        if not constant_time_compare(expected, claim.signature):
+        expected = self._signature(link.asset_id, link.key_id, link.expires)
+        if not constant_time_compare(expected, link.signature):
             raise InvalidLink()
         now = now or timezone.now()
-        if claim.expires <= now.timestamp():
+        if link.expires <= now.timestamp():
             raise InvalidLink()
 
 

@@ -11,7 +11,8 @@ instead: it is worth nothing after one use or ~30 seconds.
   Redis when the engine runs in several processes), with the ticket's lifetime as its timeout;
 - single use: the one caller whose ``cache.delete`` removes the entry redeems it, atomic in both
   backends, so two racing connections cannot both get in;
-- the ticket names the issuing key, not a role: at use the key is looked up again through
+- the ticket names its holder (the issuing key's public id), not a role: :func:`redeem` hands
+  the holder back and ``security.principal`` looks the key up again through
   ``ApiKey.objects.active()``, so a ticket dies with the revocation or expiry of its key.
   A ticket issued to the localhost bypass is only good for another local connection.
 """
@@ -29,7 +30,8 @@ PREFIX = "mht_"
 LIFETIME = timedelta(seconds=30)
 TICKET_PATTERN = re.compile(r"^mht_[A-Za-z0-9_-]{43}$")
 _CACHE_PREFIX = "hub-ticket:"
-_LOCALHOST = "localhost"
+#: The holder of what the localhost bypass is issued (it has no key id).
+LOCALHOST_HOLDER = "localhost"
 
 
 @dataclass(frozen=True)
@@ -50,29 +52,17 @@ def _cache_key(ticket):
 def issue(principal):
     """A new ticket standing for ``principal`` (a key's principal or the localhost one)."""
     ticket = PREFIX + secrets.token_urlsafe(32)
-    holder = principal.key.key_id if principal.key is not None else _LOCALHOST
-    cache.set(_cache_key(ticket), holder, timeout=int(LIFETIME.total_seconds()))
+    cache.set(_cache_key(ticket), principal.holder, timeout=int(LIFETIME.total_seconds()))
     return IssuedTicket(ticket=ticket, expires_at=timezone.now() + LIFETIME)
 
 
-def redeem(ticket, facts):
-    """The principal a ticket stands for, consuming it; :class:`InvalidCredentials` otherwise."""
-    from security.localhost import is_local_request
-    from security.models import ApiKey
-    from security.principal import LOCALHOST, InvalidCredentials, Principal
-    from security.roles import Role
-
+def redeem(ticket):
+    """Consume ``ticket`` and return its holder (a key id or :data:`LOCALHOST_HOLDER`), or None
+    when it is malformed, unknown, used or expired."""
     if not TICKET_PATTERN.match(ticket):
-        raise InvalidCredentials("Invalid or expired ticket.")
+        return None
     entry = _cache_key(ticket)
     holder = cache.get(entry)
     if holder is None or not cache.delete(entry):
-        raise InvalidCredentials("Invalid or expired ticket.")
-    if holder == _LOCALHOST:
-        if not is_local_request(facts):
-            raise InvalidCredentials("Invalid or expired ticket.")
-        return LOCALHOST
-    key = ApiKey.objects.active().filter(key_id=holder).first()
-    if key is None:
-        raise InvalidCredentials("Invalid or expired ticket.")
-    return Principal(role=Role(key.role), key=key, via="ticket")
+        return None
+    return holder

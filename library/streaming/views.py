@@ -16,7 +16,7 @@ from library.streaming import responses
 from library.streaming.files import FileUnavailable, open_asset
 from library.streaming.ranges import Decision, Unsatisfiable, evaluate, http_date
 from security import refusals
-from security.permissions import role_required
+from security.permissions import may_obtain_stream_link, may_stream, role_required
 from security.roles import Role
 from security.stream_links import stream_link_signer
 
@@ -30,12 +30,6 @@ def _not_found():
 
 def _method_not_allowed(allowed):
     return error_response(405, "Method not allowed.", "method_not_allowed", headers={"Allow": allowed})
-
-
-def _scope_denied(request, asset_id):
-    """A signed link opens the one asset it was signed for."""
-    principal = request.principal
-    return principal.asset_id is not None and principal.asset_id != asset_id
 
 
 def _resolve(asset_id):
@@ -125,7 +119,7 @@ async def stream(request, asset_id):
         return _method_not_allowed("GET, HEAD")
     if asset_id > _MAX_ID:
         return _not_found()
-    if _scope_denied(request, asset_id):
+    if not may_stream(request.principal, asset_id):
         return refusals.permission_denied("This link is for another file.")
     try:
         asset, opened = await sync_to_async(_resolve)(asset_id)
@@ -146,7 +140,7 @@ async def stream_link(request, asset_id):
     if request.method != "GET":
         return _method_not_allowed("GET")
     principal = request.principal
-    if principal.key is None or principal.via != "key":
+    if not may_obtain_stream_link(principal):
         return refusals.key_required()
     if asset_id > _MAX_ID or not await Asset.objects.filter(pk=asset_id).aexists():
         return _not_found()
