@@ -1,4 +1,8 @@
-"""The ASGI application: Django for HTTP, the Intercom hub for WebSockets."""
+"""The ASGI application: Django for HTTP, the Intercom hub for WebSockets.
+
+The WebSocket router is named by the ``WEBSOCKET_APPLICATION`` setting, as ``ROOT_URLCONF``
+names the URL conf, so the engine's base imports no app.
+"""
 
 import os
 
@@ -9,7 +13,9 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 django_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.utils.module_loading import import_string  # noqa: E402
 
-from intercom.routing import websocket_application  # noqa: E402
-
-application = ProtocolTypeRouter({"http": django_application, "websocket": websocket_application})
+application = ProtocolTypeRouter(
+    {"http": django_application, "websocket": import_string(settings.WEBSOCKET_APPLICATION)}
+)

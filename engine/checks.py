@@ -9,6 +9,8 @@ scan's events reach the hub, and the database a second host would need to share.
 from django.conf import settings
 from django.core import checks
 
+from engine.startup import EXTERNAL, TASK_WORKER_MODES
+
 #: Channel layers whose groups span processes and hosts.
 SHARED_CHANNEL_LAYERS = frozenset({
     "channels_redis.core.RedisChannelLayer",
@@ -47,7 +49,7 @@ def several_processes_share_one_channel_layer(app_configs, **kwargs):
                 id="engine.E001",
             )
         )
-    if config.get("TASK_WORKER") == "external":
+    if config["TASK_WORKER"] == EXTERNAL:
         errors.append(
             checks.Error(
                 f"MEDIA_ENGINE_TASK_WORKER is external, but the channel layer ({layer}) lives in one process: "
@@ -61,8 +63,8 @@ def several_processes_share_one_channel_layer(app_configs, **kwargs):
 
 @checks.register()
 def task_worker_mode_is_known(app_configs, **kwargs):
-    mode = settings.MEDIA_ENGINE.get("TASK_WORKER")
-    if mode in ("inprocess", "external"):
+    mode = settings.MEDIA_ENGINE["TASK_WORKER"]
+    if mode in TASK_WORKER_MODES:
         return []
     return [
         checks.Error(

@@ -89,6 +89,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "engine.urls"
 ASGI_APPLICATION = "engine.asgi.application"
+#: What engine/asgi.py serves WebSocket upgrades with: the Intercom hub's router.
+WEBSOCKET_APPLICATION = "intercom.routing.websocket_application"
 APPEND_SLASH = False
 
 TEMPLATES = [
@@ -226,7 +228,7 @@ LOG_LEVEL = env.text("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "engine.logs.RedactSecretsFilter"}},
+    "filters": {"redact": {"()": "security.redaction.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},

@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from engine import startup
 from library.ingestion.heartbeat import interval
 from library.ingestion.services import recover_interrupted_scans, recover_stale_scans
 
@@ -63,6 +64,18 @@ def start_scan_watchdog():
     thread = threading.Thread(target=_watch_scans, args=(interval(),), name="scan-watchdog", daemon=True)
     thread.start()
     return thread
+
+
+def start_beside_server():
+    """What ``manage.py serve`` starts in its process (registered with :mod:`engine.startup`).
+
+    Embedded default: queued tasks run in a thread of this process (which also re-queues scans
+    a killed process left RUNNING); ``external`` leaves them to db_worker. In both modes: a scan
+    whose worker was killed is re-queued once its heartbeat is stale.
+    """
+    if startup.tasks_run_in_process():
+        start_in_process_worker()
+    start_scan_watchdog()
 
 
 def _watch_scans(period):

@@ -1,8 +1,16 @@
+from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from security import views
+from security.admin_login import protect as protect_admin_login
+from security.permissions import IsAdministrator
 
 urlpatterns = [
+    # Ahead of the Django admin's own URLs (engine/urls.py), which it guards.
+    path("django-admin/login/", protect_admin_login(admin.site.login), name="django-admin-login"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAdministrator]), name="schema"),
+    path("schema/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[IsAdministrator]), name="schema-docs"),
     path("", include("security.profiles.urls")),
     path("admin/api-keys", views.ApiKeyListCreate.as_view(), name="api-key-list"),
     path("admin/api-keys/revoke-all", views.ApiKeyRevokeAll.as_view(), name="api-key-revoke-all"),

@@ -40,7 +40,7 @@ def test_plaintext_is_only_in_the_creation_response(client_as, remote, caplog):
 
 
 def test_log_filter_redacts_keys_headers_and_query_tokens():
-    from engine.logs import redact
+    from security.redaction import redact
     from security.keys import generate
 
     plaintext = generate().plaintext
@@ -54,7 +54,7 @@ def test_log_filter_redacts_keys_headers_and_query_tokens():
 def test_log_filter_redacts_credentials_in_tracebacks():
     import io
 
-    from engine.logs import RedactSecretsFilter
+    from security.redaction import RedactSecretsFilter
     from security.keys import generate
 
     plaintext = generate().plaintext

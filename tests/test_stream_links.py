@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from django.utils import timezone
 
-from engine.logs import redact
+from security.redaction import redact
 from security import services
 from security.audit import Actor
 from security.stream_links import stream_link_signer

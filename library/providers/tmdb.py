@@ -18,7 +18,7 @@ class TmdbClient(ProviderClient):
     def __init__(self, base_url, api_key, **kwargs):
         super().__init__(base_url, **kwargs)
         # A v4 "API read access token" is a JWT and goes in the Authorization header; a v3 API
-        # key can only travel as the api_key query parameter (engine.logs redacts it).
+        # key can only travel as the api_key query parameter (security.redaction redacts it).
         self._bearer = api_key if api_key.count(".") == 2 else None
         self._params = {} if self._bearer else {"api_key": api_key}
 

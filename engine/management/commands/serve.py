@@ -5,8 +5,11 @@ file does not make the server buffer the file, and it can refuse a WebSocket upg
 401 response. daphne still works (``daphne engine.asgi:application``) without those two.
 """
 
+import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from engine import sole_server, startup
 
 
 class Command(BaseCommand):
@@ -17,24 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=None)
 
     def handle(self, host, port, **options):
-        import uvicorn
-
-        from engine import sole_server
-
         config = settings.MEDIA_ENGINE
         # The system checks (engine/checks.py, security/checks.py) have run by now; this one
         # needs the database: on PostgreSQL without Redis, this process must be the only server.
         sole_server.claim()
-        if config.get("TASK_WORKER", "inprocess") == "inprocess":
-            # Embedded default: queued scans run in a thread of this process (which also
-            # re-queues scans a killed process left RUNNING); "external" leaves them to db_worker.
-            from library.worker import start_in_process_worker
-
-            start_in_process_worker()
-        from library.worker import start_scan_watchdog
-
-        # In both modes: a scan whose worker was killed is re-queued once its heartbeat is stale.
-        start_scan_watchdog()
+        # What the apps start beside the server (the library: its task worker and scan watchdog).
+        startup.start()
         uvicorn.run(
             "engine.asgi:application",
             host=host or config["HOST"],

@@ -2,7 +2,8 @@
 
 Hub clients in browsers put a key or ticket in ``access_token`` and players put a signature in
 stream links; the access log prints the whole request line. The filter rewrites the formatted
-message before any handler sees it.
+message before any handler sees it. Django's ``LOGGING`` setting names it by dotted path, so
+logging is configured before the apps load and the engine's base imports no app.
 """
 
 import logging
