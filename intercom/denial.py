@@ -6,8 +6,9 @@ with its JSON body and headers, as it would from the API. Others (daphne) can on
 upgrade, which they turn into a bare 403.
 """
 
+from intercom.protocol import POLICY_VIOLATION
+
 DENIAL_EXTENSION = "websocket.http.response"
-POLICY_VIOLATION = 1008
 
 
 def supports_denial_response(scope):

@@ -23,6 +23,12 @@ ACK = 8
 SEQUENCE = 9
 
 
+#: WebSocket close codes the hub sends (RFC 6455, section 7.4.1).
+NORMAL_CLOSURE = 1000
+POLICY_VIOLATION = 1008
+MESSAGE_TOO_BIG = 1009
+
+
 class ProtocolError(ValueError):
     """The peer sent something that is not the SignalR JSON hub protocol."""
 
