@@ -25,7 +25,3 @@ class StrictSerializer(serializers.Serializer):
                     {name: ["Unknown field."] for name in unknown}, code="unknown_field"
                 )
         return super().to_internal_value(data)
-
-
-class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
-    pass

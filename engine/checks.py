@@ -9,22 +9,14 @@ scan's events reach the hub, and the database a second host would need to share.
 from django.conf import settings
 from django.core import checks
 
+from engine.shared_state import channel_layer_backend, is_shared, per_process_state
 from engine.startup import EXTERNAL, TASK_WORKER_MODES
 
-#: Channel layers whose groups span processes and hosts.
-SHARED_CHANNEL_LAYERS = frozenset({
-    "channels_redis.core.RedisChannelLayer",
-    "channels_redis.pubsub.RedisPubSubChannelLayer",
-})
 POSTGRESQL_ENGINES = frozenset({"django.db.backends.postgresql"})
 
 
-def _layer_backend():
-    return settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
-
-
-def _cache_backend():
-    return settings.CACHES.get("default", {}).get("BACKEND", "")
+def uses_postgresql():
+    return settings.DATABASES["default"]["ENGINE"] in POSTGRESQL_ENGINES
 
 
 @checks.register()
@@ -34,8 +26,8 @@ def several_processes_share_one_channel_layer(app_configs, **kwargs):
     With one, a key revoked in one process would keep its sockets open in another until the
     periodic re-check, and the events of a scan run by ``db_worker`` would reach nobody.
     """
-    layer = _layer_backend()
-    if layer in SHARED_CHANNEL_LAYERS:
+    layer = channel_layer_backend()
+    if is_shared(layer):
         return []
     config = settings.MEDIA_ENGINE
     errors = []
@@ -82,13 +74,9 @@ def shared_database_without_shared_state(app_configs, **kwargs):
     A check cannot see the other hosts, so this one warns; ``manage.py serve`` then takes a
     PostgreSQL advisory lock (:mod:`engine.sole_server`) and refuses to start beside another.
     """
-    if settings.DATABASES["default"]["ENGINE"] not in POSTGRESQL_ENGINES:
+    if not uses_postgresql():
         return []
-    per_process = []
-    if _cache_backend() == "django.core.cache.backends.locmem.LocMemCache":
-        per_process.append("rate-limit cache")
-    if _layer_backend() not in SHARED_CHANNEL_LAYERS:
-        per_process.append("channel layer")
+    per_process = per_process_state()
     if not per_process:
         return []
     return [

@@ -7,11 +7,11 @@ session-level advisory lock for its whole life and refuses to start when another
 A process that dies loses its session, and the lock with it.
 """
 
-from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connections
 
-from engine.checks import POSTGRESQL_ENGINES, SHARED_CHANNEL_LAYERS
+from engine.checks import uses_postgresql
+from engine.shared_state import per_process_state
 
 #: An arbitrary, fixed advisory-lock key: "media-engine sole server".
 LOCK_KEY = 0x6D65_736F_6C65
@@ -19,12 +19,7 @@ _held = []
 
 
 def needs_lock():
-    uses_postgresql = settings.DATABASES["default"]["ENGINE"] in POSTGRESQL_ENGINES
-    layer = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
-    shared = layer in SHARED_CHANNEL_LAYERS and settings.CACHES["default"]["BACKEND"] != (
-        "django.core.cache.backends.locmem.LocMemCache"
-    )
-    return uses_postgresql and not shared
+    return uses_postgresql() and bool(per_process_state())
 
 
 def claim():

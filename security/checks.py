@@ -7,20 +7,14 @@ several workers each would keep its own count and a client would get the quota o
 from django.conf import settings
 from django.core import checks
 
-#: Caches every serving process (and host) sees, with atomic add and increment.
-SHARED_CACHE_BACKENDS = frozenset({
-    "django.core.cache.backends.redis.RedisCache",
-    "django_redis.cache.RedisCache",
-    "django.core.cache.backends.memcached.PyMemcacheCache",
-    "django.core.cache.backends.memcached.PyLibMCCache",
-})
+from engine.shared_state import cache_backend, is_shared
 
 
 @checks.register(checks.Tags.caches)
 def rate_limits_share_one_count(app_configs, **kwargs):
     workers = settings.MEDIA_ENGINE["WORKERS"]
-    backend = settings.CACHES["default"]["BACKEND"]
-    if workers > 1 and backend not in SHARED_CACHE_BACKENDS:
+    backend = cache_backend()
+    if workers > 1 and not is_shared(backend):
         return [
             checks.Error(
                 f"MEDIA_ENGINE_WORKERS is {workers}, but the rate-limit cache ({backend}) is per process: "

@@ -122,7 +122,7 @@ def _describe(backend):
 
 def keyfile_allowed():
     config = settings.MEDIA_ENGINE
-    return bool(config.get("ALLOW_KEYFILE")) or bool(config.get("EMBEDDED_DATABASE", False))
+    return bool(config["ALLOW_KEYFILE"]) or bool(config["EMBEDDED_DATABASE"])
 
 
 def keyfile_path():
@@ -164,7 +164,7 @@ def _configured():
     text = os.environ.get(ENV_VAR)
     if text is not None and text.strip():
         return MasterKey(f"environment variable {ENV_VAR}", parse_keys(text, ENV_VAR))
-    path = settings.MEDIA_ENGINE.get("MASTER_KEY_FILE")
+    path = settings.MEDIA_ENGINE["MASTER_KEY_FILE"]
     if path:
         return MasterKey(f"file {path} ({FILE_SETTING})", _read_file(Path(path), FILE_SETTING))
     credentials = os.environ.get("CREDENTIALS_DIRECTORY")
