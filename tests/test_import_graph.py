@@ -1,31 +1,80 @@
-"""Which top-level folders may import which.
+"""Which top-level folders may import which: engine/ under every app, security/ under the
+library and the hub.
 
-Read from the source, every import statement including those inside functions, so an import
-hidden in a function breaks a rule as surely as one at the top of a module.
+``engine/`` is the base every app builds on (settings, errors, start-up and health registries); it
+names the apps only by dotted path in settings and the root URL conf, never by importing them.
+``security/`` holds identity (keys, profiles) and decides who is calling for HTTP and the hub
+alike, so it depends on neither. Services refuse with the engine's domain error and never import
+DRF to do it. Every import statement counts, also one inside a function, which is how cycles
+used to hide.
 """
 
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+APPS = ("security", "library", "intercom")
+
+
+def imported_modules(path):
+    """Every module ``path`` imports, as absolute dotted names."""
+    package = path.relative_to(ROOT).with_suffix("").parts[:-1]
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = ".".join(package[: len(package) - node.level + 1])
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module
+            yield module
+            for alias in node.names:
+                yield f"{module}.{alias.name}"
 
 
 def imports_of(folder):
-    """``(file, module)`` for every absolute import in the Python files under ``folder``."""
-    found = []
+    """``(file, module)`` for every import in the Python files below ``folder``."""
     for path in sorted((ROOT / folder).rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            if isinstance(node, ast.Import):
-                found += [(str(path.relative_to(ROOT)), alias.name) for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                found.append((str(path.relative_to(ROOT)), node.module))
-    return found
+        for module in imported_modules(path):
+            yield path.relative_to(ROOT).as_posix(), module
 
 
-def from_package(imports, package):
-    return [(file, module) for file, module in imports if module == package or module.startswith(package + ".")]
+def offending(folder, forbidden):
+    return sorted(
+        {(file, module) for file, module in imports_of(folder) if module.split(".")[0] in forbidden}
+    )
+
+
+def test_the_parser_sees_imports_inside_functions():
+    sample = ROOT / "engine" / "errors.py"
+    assert "rest_framework.views" in set(imported_modules(sample))
+
+
+def test_engine_imports_no_app():
+    assert offending("engine", APPS) == []
+
+
+def test_security_imports_nothing_from_the_hub():
+    assert offending("security", {"intercom"}) == []
 
 
 def test_security_imports_nothing_from_the_library():
     # Identity (keys, profiles) and the rules about callers sit below the library, which uses them.
-    assert from_package(imports_of("security"), "library") == []
+    assert offending("security", {"library"}) == []
+
+
+@pytest.mark.parametrize("pattern", ["services.py", "selectors.py"])
+def test_services_and_selectors_import_no_drf(pattern):
+    found = sorted(
+        (path.relative_to(ROOT).as_posix(), module)
+        for folder in ("engine", *APPS)
+        for path in (ROOT / folder).rglob(pattern)
+        for module in imported_modules(path)
+        if module.split(".")[0] == "rest_framework"
+    )
+    assert found == []
