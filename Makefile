@@ -2,17 +2,25 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# `make run` installs what serving needs; `make test` adds the test extra on top.
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+# Playwright drives Debian's Chromium (/usr/bin/chromium); it must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: run test fuzz bench soak install migrate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
+install: $(TEST_STAMP)
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --no-input
@@ -20,20 +28,20 @@ migrate: $(STAMP)
 run: migrate
 	$(PY) manage.py serve
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The schema fuzzer with many more examples per operation and caller than `make test` runs.
 FUZZ_EXAMPLES ?= 300
-fuzz: $(STAMP)
+fuzz: $(TEST_STAMP)
 	MEDIA_ENGINE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_schema_fuzz.py $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench
 
 # A few minutes of concurrent streaming, browsing, hub clients and rescans against a real server.
-soak: $(STAMP)
+soak: $(TEST_STAMP)
 	SOAK_SECONDS=$${SOAK_SECONDS:-180} $(PY) -m bench.soak
 
 clean:

@@ -17,7 +17,11 @@ class LibraryRootAdmin(ReadOnlyAdmin):
     list_filter = ["media_kind", "enabled"]
     actions = ["scan_now"]
 
-    @admin.action(description="Scan the selected folders now")
+    def has_scan_permission(self, request):
+        # Starting scans changes the library: it needs the change permission on folders.
+        return self.holds_model_permission(request, "change")
+
+    @admin.action(description="Scan the selected folders now", permissions=["scan"])
     def scan_now(self, request, queryset):
         for folder in queryset:
             try:
@@ -26,10 +30,6 @@ class LibraryRootAdmin(ReadOnlyAdmin):
                 self.message_user(request, f"{folder.path}: {refused.detail}", messages.WARNING)
             else:
                 self.message_user(request, f"{folder.path}: scan {job.pk} queued.")
-
-    def has_change_permission(self, request, obj=None):
-        # Needed for the action to show; the change form itself stays read-only.
-        return obj is None and request.user.is_superuser
 
 
 class AssetInline(ReadOnlyInline):

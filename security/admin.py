@@ -9,7 +9,7 @@ message (Django's cookie message storage would carry it in a cookie) or in the c
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from engine.admin import ReadOnlyAdmin
+from engine.admin import EngineAdmin, ReadOnlyAdmin
 from security import services
 from security.audit import Actor
 from security.models import ApiKey, AuditEntry
@@ -20,7 +20,7 @@ ADD_FIELDS = ["label", "role", "expires_at"]
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(EngineAdmin):
     list_display = ["label", "role", "prefix", "created_at", "last_used_at", "expires_at", "state"]
     list_filter = ["role", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["label", "key_id"]
@@ -68,7 +68,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description="Revoke selected API keys", permissions=["view"])
+    def has_revoke_permission(self, request):
+        # Revoking is the one change a key can undergo: a user who may only view keys may not.
+        return self.holds_model_permission(request, "change")
+
+    @admin.action(description="Revoke selected API keys", permissions=["revoke"])
     def revoke_selected(self, request, queryset):
         actor = Actor.from_request(request)
         revoked = sum(services.revoke_key(api_key, actor=actor) for api_key in queryset)
