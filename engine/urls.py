@@ -7,9 +7,11 @@ limit and serves the OpenAPI schema (Administrators only).
 from django.contrib import admin
 from django.urls import include, path
 
+from engine.landing import Landing
 from engine.status import SystemStatus
 
 urlpatterns = [
+    path("", Landing.as_view(), name="landing"),
     path("system/status", SystemStatus.as_view(), name="system-status"),
     path("", include("security.urls")),
     path("django-admin/", admin.site.urls),

@@ -4,6 +4,8 @@ The order matters. The attempt is counted first (the general rate policy), so a 
 keys is limited before any key lookup; the ``Origin`` second, so a page on a foreign site is
 refused without consuming a ticket it may have stolen; then the caller, through the one
 principal resolution every HTTP request uses; last the negotiated connection token.
+Once open, :func:`late_credential` keeps a connection from being judged by a key that its
+messages name but its request did not carry.
 
 The answer is either an :class:`Admission` or a Django response (the same refusals the HTTP
 API sends, from :mod:`security.refusals`) that :mod:`intercom.denial` turns into a refused upgrade.
@@ -14,8 +16,9 @@ from dataclasses import dataclass
 from engine.errors import BadInput, DomainError, domain_error_response
 from security import ratelimit, refusals
 from security.origins import origin_allowed
-from security.principal import InvalidCredentials, Principal, resolve_principal
-from security.request_facts import from_scope
+from security.principal import InvalidCredentials, Principal, holds_key, presented_key, resolve_principal
+from security.request_facts import RequestFacts, from_scope
+from security.routes import HUB_PATH
 
 from intercom import connections
 
@@ -51,3 +54,39 @@ def admit(scope):
     except DomainError as error:
         return domain_error_response(error)
     return Admission(principal, connection_ids[0])
+
+
+#: The hub's answer to a key that arrives inside a hub message.
+LATE_CREDENTIAL = (
+    "Connection closed with an error. A key inside a hub message is not read: this connection was "
+    "admitted with the connection request's credentials, and this message names another. Send the "
+    "key with the connection request: the X-Api-Key or Authorization: Bearer header, or the "
+    "access_token query parameter."
+)
+
+
+def late_credential(principal, message):
+    """The Close error for a hub message whose ``headers`` name a key the connection was not
+    admitted with, else None.
+
+    signalrcore and pysignalr copy their HTTP headers into every invocation; pysignalr's
+    ``access_token_factory`` adds ``Authorization`` only after the socket opened, so on this
+    machine such a client was admitted without a key, as the local Administrator, though it
+    was configured with a Consumer key (or a wrong one). A key that arrives after the socket
+    opened is not a credential, and is not ignored either: the connection ends. The key the
+    connection was admitted with may be repeated.
+    """
+    headers = message.get("headers")
+    if not isinstance(headers, dict) or not headers:
+        return None
+    facts = RequestFacts(
+        peer=None, scheme="http", host=None, method="WEBSOCKET", path=HUB_PATH,
+        headers={str(name).lower(): value for name, value in headers.items() if isinstance(value, str)},
+    )
+    try:
+        plaintext = presented_key(facts)
+    except InvalidCredentials:
+        return LATE_CREDENTIAL  # credential-shaped (an Authorization header of another scheme)
+    if plaintext is None or holds_key(principal, plaintext):
+        return None
+    return LATE_CREDENTIAL

@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 
 from intercom import denial, events, groups, hub_methods, protocol
-from intercom.admission import Admission, admit
+from intercom.admission import Admission, admit, late_credential
 from intercom.keepalive import KeepAlive, Timings
 from security import refusals
 from security.models import ApiKey
@@ -138,6 +138,10 @@ class IntercomConsumer(AsyncConsumer):
             message = protocol.parse_message(record)
         except protocol.ProtocolError as exc:
             await self.close_with_error(f"Connection closed with an error. {exc}")
+            return
+        refusal = late_credential(self.principal, message)
+        if refusal is not None:
+            await self.close_with_error(refusal)
             return
         kind = message["type"]
         if kind == protocol.INVOCATION:

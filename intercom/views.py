@@ -37,9 +37,11 @@ def negotiate(request):
         raise BadInput("negotiateVersion must be a whole number.")
     version = min(int(requested), NEGOTIATE_VERSION)
     connection_id, token = connections.new_connection(request.principal, version)
-    body = {"connectionId": connection_id, "availableTransports": TRANSPORTS}
+    # negotiateVersion is written for version 0 too, as ASP.NET Core does: signalrcore, which
+    # asks for version 0, refuses an answer without it ("negotiateVersion must be an integer").
+    body = {"negotiateVersion": version, "connectionId": connection_id, "availableTransports": TRANSPORTS}
     if version >= 1:
-        body = {"negotiateVersion": version, "connectionToken": token, **body}
+        body["connectionToken"] = token
     return JsonResponse(body)
 
 

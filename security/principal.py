@@ -188,6 +188,17 @@ def authenticate_ticket(ticket, facts):
     return Principal(role=Role(key.role), key=key, via=Via.TICKET)
 
 
+def holds_key(principal, plaintext):
+    """Whether ``plaintext`` is the very key ``principal`` was admitted with (constant time)."""
+    if principal.key is None:
+        return False
+    try:
+        parsed = keys.parse(plaintext.strip())
+    except keys.MalformedKey:
+        return False
+    return parsed.key_id == principal.key.key_id and keys.verify(parsed.plaintext, principal.key.digest)
+
+
 def resolve_principal(facts):
     """The caller of a request, None for nobody; :class:`InvalidCredentials` for a bad key."""
     plaintext = presented_key(facts)

@@ -11,8 +11,8 @@ import re
 
 from django.conf import settings
 
-#: Open to everyone; a valid principal is still recognised (Administrators see more).
-OPEN_PATHS = frozenset({"/system/status"})
+#: Open to everyone (the landing page, the health probe); a valid principal is still recognised.
+OPEN_PATHS = frozenset({"/", "/system/status"})
 
 #: The Django admin, which authenticates with its own staff session (browsers cannot send keys).
 DJANGO_ADMIN_PREFIX = "/django-admin/"

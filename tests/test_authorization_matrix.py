@@ -27,6 +27,7 @@ RANK = {CONSUMER: 1, CURATOR: 2, ADMIN: 3}
 
 #: route (parameters as ``{}``) → {method: the weakest role allowed, or OPEN}. HEAD is implied by GET.
 TABLE = {
+    "/": {"GET": OPEN},
     "/system/status": {"GET": OPEN},
     "/admin/api-keys": {"GET": ADMIN, "POST": ADMIN},
     "/admin/api-keys/{}": {"DELETE": ADMIN},

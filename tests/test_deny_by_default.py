@@ -1,10 +1,10 @@
-"""Every URL requires a principal except the health probe; unknown paths too."""
+"""Every URL requires a principal except the landing page and the health probe; unknown paths too."""
 
 import pytest
 
 from tests.routes import concrete, routes
 
-OPEN = {"/system/status"}
+OPEN = {"/", "/system/status"}
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
@@ -15,6 +15,7 @@ def api_routes():
 def test_the_enumeration_finds_the_key_routes():
     assert "/admin/api-keys" in api_routes()
     assert "/system/status" in api_routes()
+    assert "/" in api_routes()
 
 
 @pytest.mark.parametrize("path", api_routes())
@@ -30,7 +31,7 @@ def test_anonymous_remote_caller_gets_401_everywhere_but_the_probe(remote, path,
         assert set(response.json()) >= {"detail", "code"}
 
 
-@pytest.mark.parametrize("path", ["/", "/no/such/route", "/admin/api-keys/", "/.env", "/system/status/"])
+@pytest.mark.parametrize("path", ["/no/such/route", "/admin/api-keys/", "/.env", "/system/status/", "/index.html"])
 def test_unknown_paths_are_401_not_404_for_anonymous_callers(remote, path):
     assert remote.get(path).status_code == 401
 

@@ -28,9 +28,10 @@ async def test_negotiate_version_1_offers_only_websockets_in_text(curator):
     assert body["connectionId"] != body["connectionToken"]
 
 
-async def test_negotiate_version_0_answers_only_the_connection_id(curator):
+async def test_negotiate_version_0_answers_its_version_and_only_the_connection_id(curator):
     body = (await negotiate(EngineClient(key=curator), query="")).json()
-    assert set(body) == {"connectionId", "availableTransports"}
+    assert set(body) == {"negotiateVersion", "connectionId", "availableTransports"}
+    assert body["negotiateVersion"] == 0
     socket = HubSocket(key=curator, query={"id": body["connectionId"]})
     assert await socket.connect() is True
     await socket.disconnect()

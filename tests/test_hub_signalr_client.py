@@ -8,45 +8,19 @@ package is installed by the test run into ``tests/.node`` (ignored by git, kept 
 import json
 import os
 import re
-import shutil
 import subprocess
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.servers import EngineServer, engine_environment, manage, require_binary
+from tests.servers import EngineServer, engine_environment, manage
+from tests.signalr_clients import JS_DIR, NODE_DIR, node  # noqa: F401
 
 pytestmark = pytest.mark.services
 
-JS_DIR = Path(__file__).resolve().parent / "js"
-NODE_DIR = Path(__file__).resolve().parent / ".node"
 KEY_PATTERN = re.compile(r"mek_[0-9a-f]{12}_[0-9A-Za-z]{49}")
 #: An MPEG audio file as the scanner recognises one: an ID3v2 header, then MPEG frame headers.
 MP3_BYTES = b"ID3\x03\x00\x00\x00\x00\x00\x00" + (b"\xff\xfb\x90\x64" + b"\x00" * 413) * 8
-
-
-def pinned_version():
-    return json.loads((JS_DIR / "package.json").read_text())["dependencies"]["@microsoft/signalr"]
-
-
-@pytest.fixture(scope="module")
-def node():
-    """The ``node`` binary, with the pinned ``@microsoft/signalr`` installed under tests/.node."""
-    node = require_binary("node")
-    npm = require_binary("npm")
-    installed = NODE_DIR / "node_modules" / "@microsoft" / "signalr" / "package.json"
-    if not installed.exists() or json.loads(installed.read_text())["version"] != pinned_version():
-        NODE_DIR.mkdir(exist_ok=True)
-        shutil.copy(JS_DIR / "package.json", NODE_DIR / "package.json")
-        result = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=NODE_DIR, capture_output=True, text=True, timeout=300,
-        )
-        if result.returncode != 0:
-            pytest.skip(f"SKIPPED LOUDLY: npm could not install @microsoft/signalr (no network?):\n{result.stderr[-2000:]}")
-    return node
 
 
 def create_key(env, role, label):

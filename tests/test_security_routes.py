@@ -13,8 +13,8 @@ from tests.hub_support import HubSocket, hub_layer  # noqa: F401  (fixture)
 from tests.routes import routes as all_routes, shape
 
 
-def test_each_open_path_is_the_health_probe():
-    assert {resolve(path).url_name for path in routes.OPEN_PATHS} == {"system-status"}
+def test_the_open_paths_are_the_landing_page_and_the_health_probe():
+    assert {resolve(path).url_name for path in routes.OPEN_PATHS} == {"landing", "system-status"}
 
 
 def test_the_django_admin_prefix_is_the_django_admin():

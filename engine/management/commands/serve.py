@@ -41,5 +41,10 @@ class Command(BaseCommand):
             # Hub messages are small JSON events sent to many clients: compressing each one per
             # connection costs more CPU than the bytes it saves.
             ws_per_message_deflate=False,
+            # The hub keeps its connections alive with SignalR pings (and drops silent clients
+            # itself); WebSocket-level pings on top add nothing, and signalrcore, which does not
+            # understand ping frames, was dropped 20 s after connecting by them.
+            ws_ping_interval=None,
+            ws_ping_timeout=None,
             lifespan="off",
         )
