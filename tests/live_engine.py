@@ -75,17 +75,21 @@ def add_folder(engine, path):
     return api(engine, "POST", "/settings/folders", json={"path": str(path)}, expect=201).json()
 
 
-def scan(engine, folder_id, timeout=60):
+def scan(engine, folder_id):
     """Start a scan of one folder and wait until its job is finished; returns the job."""
-    job = api(engine, "POST", "/ingestion/scan", json={"folder_id": folder_id}, expect=202).json()
+    return wait_for_job(engine, api(engine, "POST", "/ingestion/scan", json={"folder_id": folder_id}, expect=202).json()["id"])
+
+
+def wait_for_job(engine, job_id, timeout=60):
+    """The scan job once it has completed (a failed one fails the test)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        job = api(engine, "GET", f"/ingestion/jobs/{job['id']}", expect=200).json()
+        job = api(engine, "GET", f"/ingestion/jobs/{job_id}", expect=200).json()
         if job["state"] in ("completed", "failed"):
             assert job["state"] == "completed", job
             return job
         time.sleep(0.1)
-    raise AssertionError(f"scan still {job['state']} after {timeout} s")
+    raise AssertionError(f"scan job {job_id} still {job['state']} after {timeout} s")
 
 
 def assets(engine):
