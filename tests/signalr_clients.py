@@ -2,7 +2,7 @@
 
 - ``signalrcore`` (PyPI): synchronous, its own WebSocket code, threads;
 - ``pysignalr`` (PyPI): asyncio, aiohttp for negotiate and ``websockets`` for the socket;
-- ``@microsoft/signalr`` (npm, pinned in tests/js): the official client, under Node, through
+- ``@microsoft/signalr`` (npm, locked in tests/js): the official client, under Node, through
   tests/js/hub_listener.js.
 
 Each is configured the way its own documentation shows. A :class:`Session` records what the
@@ -199,25 +199,24 @@ class PySignalR(Session):
         self.thread.join(PATIENCE)
 
 
-def pinned_js_version():
-    return json.loads((JS_DIR / "package.json").read_text())["dependencies"]["@microsoft/signalr"]
-
-
 @pytest.fixture(scope="module")
 def node():
-    """The ``node`` binary, with the pinned ``@microsoft/signalr`` installed under tests/.node."""
+    """The ``node`` binary, with tests/js's locked packages (``npm ci``) installed under tests/.node."""
     node = require_binary("node")
     npm = require_binary("npm")
-    installed = NODE_DIR / "node_modules" / "@microsoft" / "signalr" / "package.json"
-    if not installed.exists() or json.loads(installed.read_text())["version"] != pinned_js_version():
+    lock = (JS_DIR / "package-lock.json").read_bytes()
+    stamp = NODE_DIR / ".installed-lock"
+    if not stamp.exists() or stamp.read_bytes() != lock:
         NODE_DIR.mkdir(exist_ok=True)
-        shutil.copy(JS_DIR / "package.json", NODE_DIR / "package.json")
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(JS_DIR / name, NODE_DIR / name)
         result = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--loglevel=error"],
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
             cwd=NODE_DIR, capture_output=True, text=True, timeout=300,
         )
         if result.returncode != 0:
-            pytest.skip(f"SKIPPED LOUDLY: npm could not install @microsoft/signalr (no network?):\n{result.stderr[-2000:]}")
+            pytest.skip(f"SKIPPED LOUDLY: npm could not install the locked @microsoft/signalr (no network?):\n{result.stderr[-2000:]}")
+        stamp.write_bytes(lock)
     return node
 
 
