@@ -1,5 +1,6 @@
 """Provider clients, look-up tasks and provider settings, against a local fake TMDB/MusicBrainz."""
 
+import httpx
 import pytest
 
 from library.metadata.services import record_claims, resolve_work
@@ -160,12 +161,45 @@ def test_a_redirect_to_another_local_address_is_not_followed(fake_provider):
         tmdb(fake_provider).lookup("Heat")
 
 
-@pytest.mark.parametrize("target", ["http://169.254.169.254/latest/meta-data", "http://10.0.0.1/", "http://[::1]:8000/",
-                                    "file:///etc/passwd", "http://localhost:8000/admin"])
-def test_redirects_to_private_link_local_or_loopback_addresses_are_refused(fake_provider, target):
+class OnlyTheFake(httpx.BaseTransport):
+    """The network as a provider client sees it in these tests: the fake provider answers; a request
+    to any other address is recorded and never sent (a test must not reach private addresses)."""
+
+    def __init__(self, fake):
+        self.allowed = httpx.URL(fake.url)
+        self.inner = httpx.HTTPTransport()
+        self.elsewhere = []
+
+    def handle_request(self, request):
+        if (request.url.scheme, request.url.host, request.url.port) == (self.allowed.scheme, self.allowed.host, self.allowed.port):
+            return self.inner.handle_request(request)
+        self.elsewhere.append(str(request.url))
+        raise httpx.ConnectError("not contacted from the test suite", request=request)
+
+    def close(self):
+        self.inner.close()
+
+
+NON_PUBLIC = "Refusing to follow a provider URL to a non-public address ({})."
+
+
+@pytest.mark.parametrize("target, refusal", [
+    ("http://169.254.169.254/latest/meta-data", NON_PUBLIC.format("169.254.169.254")),
+    ("http://10.0.0.1/", NON_PUBLIC.format("10.0.0.1")),
+    ("http://[::1]:8000/", NON_PUBLIC.format("::1")),
+    ("http://localhost:8000/admin", NON_PUBLIC.format("localhost")),
+    ("file:///etc/passwd", "Refusing a non-HTTP URL from a provider: file."),
+])
+def test_redirects_to_private_link_local_or_loopback_addresses_are_refused(fake_provider, target, refusal):
     fake_provider.route("/ws/2/recording", Reply(301, {}, headers={"Location": target}))
-    with pytest.raises(base.ProviderError):
-        musicbrainz(fake_provider).lookup("Come Together")
+    network = OnlyTheFake(fake_provider)
+    with pytest.raises(base.ProviderError) as raised:
+        musicbrainz(fake_provider, transport=network).lookup("Come Together")
+    # The refusal itself, not a failure to connect (ProviderUnreachable is a ProviderError too).
+    assert type(raised.value) is base.ProviderError
+    assert raised.value.detail == refusal
+    assert network.elsewhere == []
+    assert len(fake_provider.asked("/ws/2/recording")) == 1
 
 
 def test_a_redirect_within_the_configured_service_is_followed(fake_provider):
@@ -264,8 +298,16 @@ def test_enqueue_lookups_queues_a_background_task_and_returns_at_once(db, django
     assert queued.task_path.endswith("lookup_works") and queued.args_kwargs["args"] == [[1, 2, 3]]
 
 
-def test_enqueue_lookups_never_raises(db):
-    services.enqueue_lookups(["not a work id"])
+def test_enqueue_lookups_given_something_else_than_ids_logs_and_queues_nothing(db, caplog, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.enqueue_lookups(["not a work id"]) is None
+    assert callbacks == []
+    assert not DBTaskResult.objects.exists()
+    assert [record.getMessage() for record in caplog.records if record.name == "library.providers.services"] == [
+        "enqueue_lookups was given something other than work ids."
+    ]
 
 
 # --- /settings/providers ------------------------------------------------------------------------

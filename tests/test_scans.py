@@ -157,6 +157,40 @@ def test_a_hostile_tree_is_scanned_to_the_end_with_reasons(local, tmp_path):
     assert os.path.exists(os.path.join(os.fsencode(root), bytes(odd.raw_path)))
 
 
+class FirstFileOpened:
+    """Blocks until a file of ``directory`` is opened, through Linux inotify (``IN_OPEN``).
+
+    The scanner lists a directory before it opens any file in it, so once a file is open every
+    later deletion happens during the scan, after the listing: the race the test is about, made
+    certain instead of left to thread timing.
+    """
+
+    IN_OPEN, IN_ISDIR = 0x20, 0x40000000
+
+    def __init__(self, directory):
+        import ctypes
+
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.fd = self.libc.inotify_init1(os.O_CLOEXEC)
+        if self.fd < 0 or self.libc.inotify_add_watch(self.fd, os.fsencode(directory), self.IN_OPEN) < 0:
+            raise OSError(ctypes.get_errno(), "inotify is not available")
+
+    def wait(self):
+        import struct
+
+        try:
+            while True:
+                events = os.read(self.fd, 4096)
+                offset = 0
+                while offset < len(events):
+                    _, mask, _, length = struct.unpack_from("iIII", events, offset)
+                    offset += 16 + length
+                    if not mask & self.IN_ISDIR:
+                        return
+        finally:
+            os.close(self.fd)
+
+
 def test_files_deleted_while_the_scan_runs_do_not_stop_it(local, tmp_path):
     root = tmp_path / "churn"
     root.mkdir()
@@ -164,14 +198,30 @@ def test_files_deleted_while_the_scan_runs_do_not_stop_it(local, tmp_path):
         write_mp3(root / f"{number:03}.mp3", title=f"Track {number}", salt=number, frames=4)
     folder = add_folder(local, root)
     response = local.post("/ingestion/scan", json={"folder_id": folder})
-    deleter = threading.Thread(target=lambda: [os.remove(root / f"{n:03}.mp3") for n in range(149, -1, -2)])
+    assert response.status_code == 202, response.json()
+    first_file_opened = FirstFileOpened(root)
+    doomed = range(149, -1, -2)
+
+    def delete_during_the_scan():
+        first_file_opened.wait()
+        for number in doomed:
+            os.remove(root / f"{number:03}.mp3")
+
+    deleter = threading.Thread(target=delete_during_the_scan)
     deleter.start()
-    run_pending_tasks()
-    deleter.join()
+    assert run_pending_tasks() == 1
+    deleter.join(timeout=30)
+    assert not deleter.is_alive()
     job = local.get(f"/ingestion/jobs/{response.json()['id']}").json()
     assert job["state"] == "completed"
-    assert job["added"] + job["failed"] <= 150
-    assert all(f["reason"] == "file disappeared during the scan" for f in job["failures"])
+    # Every file was listed; each deleted one was taken in before it went or failed as gone.
+    assert job["seen"] == 150
+    assert job["added"] + job["failed"] == 150
+    assert job["failures"], "no file disappeared during the scan"
+    assert {f["reason"] for f in job["failures"]} == {"file disappeared during the scan"}
+    assert {f["relative_path"] for f in job["failures"]} <= {f"{number:03}.mp3" for number in doomed}
+    survivors = {f"Track {number}" for number in range(0, 150, 2)}
+    assert survivors <= set(Work.objects.values_list("title", flat=True))
 
 
 def test_only_one_scan_per_folder_at_a_time(local, music):
