@@ -144,6 +144,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    _render_as_json(context.get("request"))
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "detail": f"Invalid input. {_first_message(exc.detail)}",
@@ -160,6 +161,16 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         response.data["retry_after"] = int(exc.wait)
     return response
+
+
+def _render_as_json(request):
+    """Errors are JSON whatever the view renders on success: the schema view would answer a
+    refusal in YAML and the docs page in HTML, which clients reading ``{detail, code}`` cannot."""
+    from rest_framework.renderers import JSONRenderer
+
+    if request is not None and not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer):
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
 
 
 def not_found(request=None, exception=None):

@@ -23,9 +23,12 @@ def api_routes():
 
 
 @pytest.mark.parametrize("role", ["Consumer", "Curator"])
-def test_schema_is_for_administrators_only(client_as, role):
-    assert client_as(role).get("/schema/").status_code == 403
-    assert client_as(role).get("/schema/docs/").status_code == 403
+@pytest.mark.parametrize("path", ["/schema/", "/schema/docs/"])
+def test_schema_is_for_administrators_only_and_refuses_in_json(client_as, role, path):
+    response = client_as(role).get(path)
+    assert response.status_code == 403
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"detail": "You do not have permission to perform this action.", "code": "permission_denied"}
 
 
 def test_schema_needs_a_key_from_another_machine(remote):
