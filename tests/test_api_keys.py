@@ -53,7 +53,10 @@ def test_revoking_one_key_leaves_the_others_working(admin, remote):
     first = create(admin, label="first").json()
     second = create(admin, label="second").json()
     admin.delete(f"{KEYS}/{first['id']}")
-    assert remote.get("/library/works", key=second["key"]).status_code != 401
+    assert remote.get("/library/works", key=first["key"]).status_code == 401
+    works = remote.get("/library/works", key=second["key"])
+    assert works.status_code == 200
+    assert works.json() == {"count": 0, "next": None, "previous": None, "results": []}
 
 
 def test_revocation_is_final_and_idempotent(admin):

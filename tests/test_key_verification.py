@@ -3,45 +3,18 @@ a wrong secret. They reach the database lookup and the digest comparison, which 
 checksum (refused before any query) never do; each must be 401 on every surface, also from this
 machine, where a key that fails must never fall back to the localhost bypass.
 
-The keys are built here from the format's own rules, written out independently of
-``security/keys.py``, so a bug in the engine's helpers cannot make these keys wrong the same way.
+The keys are built from the format's own rules, written out in tests/key_format.py independently
+of ``security/keys.py``, so a bug in the engine's helpers cannot make these keys wrong the same way.
 """
 
 import secrets
-import zlib
 
 import pytest
 from asgiref.sync import sync_to_async
 
 from tests.conftest import LOOPBACK, EngineClient
 from tests.hub_support import HubSocket, Refused, hub_layer  # noqa: F401
-
-ALPHABET = "0123456789" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "abcdefghijklmnopqrstuvwxyz"
-
-
-def base62(number, width):
-    text = ""
-    while number:
-        number, digit = divmod(number, 62)
-        text = ALPHABET[digit] + text
-    return text.rjust(width, "0")
-
-
-def forge(key_id, secret):
-    """``mek_<12 hex>_<43 base62><6 base62 of CRC32 of all before it>``."""
-    assert len(key_id) == 12 and len(secret) == 43
-    body = f"mek_{key_id}_{secret}"
-    return body + base62(zlib.crc32(body.encode("ascii")), 6)
-
-
-def random_secret():
-    return "".join(secrets.choice(ALPHABET) for _ in range(43))
-
-
-def split(plaintext):
-    """The key id and secret of a key the engine made."""
-    _, key_id, rest = plaintext.split("_")
-    return key_id, rest[:43]
+from tests.key_format import forge, random_secret, split
 
 
 def forge_keys(make_key):
