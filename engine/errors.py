@@ -10,7 +10,9 @@ URL resolver's 404/500 use :func:`error_response`, so one shape reaches every cl
 import errno
 import sys
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -188,6 +190,13 @@ def server_error(request):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        # Django reports an oversized body as a suspicious operation (400); the client needs to
+        # know that the size was the problem, which is what 413 says.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, f"The request body is larger than {limit} bytes.", "request_too_large"
+        )
     return error_response(status.HTTP_400_BAD_REQUEST, "Bad request.", "bad_request")
 
 

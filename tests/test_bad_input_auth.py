@@ -62,3 +62,16 @@ def test_malformed_bodies_are_refused_and_change_nothing(client_as, content, con
 def test_non_utf8_host_and_origin_are_refused_not_crashing(remote):
     response = remote.post(KEYS, headers=[(b"Origin", b"http://\xff\xfe"), (b"X-Forwarded-For", b"\xff\x00")])
     assert_json_error(response, 401)
+
+
+@pytest.mark.parametrize("path", [KEYS, "/settings/folders", "/settings/test-path", "/metadata/lock-claim"])
+def test_a_body_over_the_upload_limit_is_413_and_changes_nothing(client_as, settings, path):
+    admin = client_as("Administrator")
+    body = b'{"label": "' + b"x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + b'", "role": "Consumer"}'
+    response = admin.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413, response.text
+    assert response.json() == {
+        "detail": f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+        "code": "request_too_large",
+    }
+    assert ApiKey.objects.count() == 1  # only the caller's own key
