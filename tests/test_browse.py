@@ -88,3 +88,10 @@ def test_work_detail_shows_assets_and_paths_only_to_administrators(client_as, li
 def test_unknown_work_is_404(client_as, library):
     response = client_as("Consumer").get("/library/works/999999")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("folder", [str(2**63), "9" * 30, "²", "١٢", "-1", "1.0"])
+def test_a_folder_filter_that_is_no_folder_id_is_400(client_as, folder):
+    response = client_as("Consumer").get("/library/works", params={"folder": folder})
+    assert response.status_code == 400, response.text
+    assert response.json() == {"detail": "folder must be a folder id.", "code": "invalid_folder"}
