@@ -9,6 +9,8 @@ from django.db import close_old_connections
 from security import services
 from security.audit import Actor
 
+pytest_plugins = ["tests.skip_gate"]
+
 REMOTE = "203.0.113.10"
 LOOPBACK = "127.0.0.1"
 REMOTE_HOST = "media.example.test"
