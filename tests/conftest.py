@@ -105,6 +105,15 @@ def client_as(db, make_key):
     return make
 
 
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the whole run; each user takes ``new_database()``."""
+    from tests.servers import PostgresServer
+
+    with PostgresServer() as server:
+        yield server
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate-limit counts (and anything else cached) never carry over from one test to the next."""

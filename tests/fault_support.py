@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.servers import EngineServer, engine_environment, manage
+from tests.servers import EngineServer, engine_environment, manage, migrate
 
 #: Large enough that hashing it leaves a comfortable window, small enough to keep the suite fast.
 BIG_FILE_SIZE = 512 * 1024 * 1024
@@ -116,7 +116,7 @@ class Engine:
         settings.setdefault("RATE_GENERAL", "100000/m")
         settings.setdefault("RATE_STREAM", "100000/m")
         self.env = engine_environment(data_dir, **settings)
-        manage(self.env, "migrate", "--no-input")
+        migrate(self.env)
         self.key = manage(self.env, "apikey", "create", "--label", "faults", "--role", "Administrator").stdout.strip()
         self.server = None
 

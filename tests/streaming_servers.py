@@ -11,7 +11,7 @@ import re
 import textwrap
 from pathlib import Path
 
-from tests.servers import LOOPBACK, EngineServer, ServerProcess, engine_environment, free_port, manage, port_accepts, require_binary
+from tests.servers import EngineServer, LOOPBACK, ServerProcess, engine_environment, free_port, manage, migrate, port_accepts, require_binary
 
 KEY_PATTERN = re.compile(r"mek_[0-9a-f]{12}_[0-9A-Za-z]{49}")
 BLOCK = 1024 * 1024
@@ -43,7 +43,7 @@ class ProvisionedEngine:
     def __init__(self, data_dir, media_file, **settings):
         settings.setdefault("RATE_STREAM", "100000/m")
         self.env = engine_environment(data_dir, **settings)
-        manage(self.env, "migrate", "--no-input")
+        migrate(self.env)
         created = manage(self.env, "apikey", "create", "--label", "streaming", "--role", "Consumer")
         self.key = KEY_PATTERN.search(created.stdout + created.stderr).group(0)
         media_file = Path(os.path.realpath(media_file))

@@ -11,7 +11,7 @@ import re
 import pytest
 import websockets
 
-from tests.servers import EngineServer, RedisServer, engine_environment, manage
+from tests.servers import EngineServer, RedisServer, engine_environment, manage, migrate
 
 pytestmark = pytest.mark.services
 
@@ -23,7 +23,7 @@ RS = "\x1e"
 def scaled_engine(tmp_path_factory):
     with RedisServer() as redis:
         env = engine_environment(tmp_path_factory.mktemp("hub-redis"), REDIS_URL=redis.url, LOCALHOST_BYPASS="false")
-        manage(env, "migrate", "--no-input")
+        migrate(env)
         with EngineServer(env) as server:
             server.env = env
             yield server

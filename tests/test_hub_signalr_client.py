@@ -13,7 +13,7 @@ import subprocess
 import httpx
 import pytest
 
-from tests.servers import EngineServer, engine_environment, manage
+from tests.servers import EngineServer, engine_environment, manage, migrate
 from tests.signalr_clients import JS_DIR, NODE_DIR, node  # noqa: F401
 
 pytestmark = pytest.mark.services
@@ -32,7 +32,7 @@ def create_key(env, role, label):
 def engine(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("hub-engine")
     env = engine_environment(data_dir, LOCALHOST_BYPASS="false", RATE_GENERAL="100000/m")
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     server = EngineServer(env)
     server.admin_key = create_key(env, "Administrator", "hub admin")
     server.curator_key = create_key(env, "Curator", "hub curator")

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.servers import LOOPBACK, EngineServer, engine_environment, manage
+from tests.servers import EngineServer, LOOPBACK, engine_environment, manage, migrate
 
 pytestmark = pytest.mark.services
 ROLES = ("Administrator", "Curator", "Consumer")
@@ -58,7 +58,7 @@ def test_no_key_provider_secret_or_master_key_outlives_the_response_that_created
         data_dir, MASTER_KEY=master_key, TMDB_URL=dead_end, MUSICBRAINZ_URL=dead_end, DEBUG="0",
         ALLOWED_HOSTS="localhost,127.0.0.1,media.example.test",
     )
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     tmdb_secret = secrets.token_hex(16)
     musicbrainz_secret = f"mb-{secrets.token_urlsafe(24)}"
     responses = []

@@ -9,7 +9,7 @@ import pytest
 from security.audit import Actor, AuditEntry
 from security.profiles import services
 from security.profiles.models import Profile
-from tests.servers import EngineServer, engine_environment, manage
+from tests.servers import EngineServer, engine_environment, manage, migrate
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +90,7 @@ def test_concurrent_demotions_across_two_engine_processes_never_leave_no_adminis
     """Two serving processes on one SQLite file; many demotions race. The original engine's
     read-then-write check let every request see "another Administrator is left"."""
     env = engine_environment(tmp_path / "data", RATE_GENERAL="100000/m")
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     manage(env, "shell", "-c", "from security.profiles.models import Profile; Profile.objects.filter(is_owner=True).delete()")
     with EngineServer(env) as first, EngineServer(env) as second:
         ids = [

@@ -5,7 +5,7 @@ import time
 import httpx
 import pytest
 
-from tests.servers import EngineServer, RedisServer, engine_environment, manage
+from tests.servers import EngineServer, RedisServer, engine_environment, manage, migrate
 
 pytestmark = pytest.mark.services
 NEW_KEY = {"label": "integration", "role": "Consumer"}
@@ -21,7 +21,7 @@ def redis():
 def engine_env(tmp_path, redis):
     """A migrated data directory and an Administrator key, for engines sharing ``redis``."""
     env = engine_environment(tmp_path / "data", REDIS_URL=redis.url)
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     key = manage(env, "apikey", "create", "--label", "operations", "--role", "Administrator").stdout.strip()
     return env, key
 

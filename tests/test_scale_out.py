@@ -15,7 +15,7 @@ import wave
 import httpx
 import pytest
 
-from tests.servers import EngineServer, PostgresServer, RedisServer, TaskWorker, engine_environment, manage
+from tests.servers import EngineServer, RedisServer, TaskWorker, engine_environment, manage, migrate
 
 pytestmark = pytest.mark.services
 
@@ -51,8 +51,9 @@ class Deployment:
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory):
-    with PostgresServer() as postgres, RedisServer() as redis:
+def deployment(tmp_path_factory, postgres_cluster):
+    postgres = postgres_cluster.new_database()
+    with RedisServer() as redis:
         shared = {
             "DATABASE_URL": postgres.url(),
             "REDIS_URL": redis.url,
@@ -66,7 +67,7 @@ def deployment(tmp_path_factory):
         env_a = engine_environment(tmp_path_factory.mktemp("host-a"), **shared)
         env_b = engine_environment(tmp_path_factory.mktemp("host-b"), **shared)
         worker_env = engine_environment(tmp_path_factory.mktemp("worker"), **shared)
-        manage(env_a, "migrate", "--no-input")
+        migrate(env_a)
         admin_key = manage(env_a, "apikey", "create", "--label", "operations", "--role", "Administrator").stdout.strip()
         deployment = Deployment(postgres, redis, env_a, env_b, admin_key)
         with EngineServer(env_a) as a, EngineServer(env_b) as b, TaskWorker(worker_env, worker_id=WORKER_ID) as worker:

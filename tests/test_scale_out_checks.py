@@ -4,7 +4,7 @@ which setting to change."""
 import httpx
 import pytest
 
-from tests.servers import EngineServer, PostgresServer, RedisServer, engine_environment, manage
+from tests.servers import EngineServer, RedisServer, engine_environment, manage, migrate
 
 
 def test_several_workers_with_an_in_memory_channel_layer_refuse_to_serve(tmp_path):
@@ -44,15 +44,14 @@ def test_several_processes_with_redis_pass_the_checks(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def postgres():
-    with PostgresServer() as server:
-        yield server
+def postgres(postgres_cluster):
+    return postgres_cluster.new_database()
 
 
 @pytest.mark.services
 def test_a_second_server_on_postgresql_without_redis_refuses_to_start(tmp_path, postgres):
     env = engine_environment(tmp_path / "a", DATABASE_URL=postgres.url())
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     assert "engine.W001" in manage(env, "check").stderr
     with EngineServer(env) as first:
         second = manage(engine_environment(tmp_path / "b", DATABASE_URL=postgres.url()), "serve", "--port", "9", check=False)
@@ -65,7 +64,7 @@ def test_a_second_server_on_postgresql_without_redis_refuses_to_start(tmp_path, 
 @pytest.mark.services
 def test_the_sole_server_lock_goes_with_the_process_that_held_it(tmp_path, postgres):
     env = engine_environment(tmp_path, DATABASE_URL=postgres.url())
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     with EngineServer(env):
         pass
     with EngineServer(env) as successor:

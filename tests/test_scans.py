@@ -14,7 +14,7 @@ from library.ingestion.services import recover_interrupted_scans
 from library.models import Asset, AssetLocation, Claim, ScanJob, ScanState, Work
 from tests.background_tasks import run_pending_tasks
 from tests.media_samples import write_epub, write_mp3
-from tests.servers import EngineServer, engine_environment, manage
+from tests.servers import EngineServer, engine_environment, manage, migrate
 
 
 @pytest.fixture(autouse=True)
@@ -281,7 +281,7 @@ def test_job_list_shows_counts(local, music):
 def test_the_serving_process_runs_queued_scans_in_process(tmp_path, music):
     """``manage.py serve`` with the embedded default: no db_worker, the scan still runs."""
     env = engine_environment(tmp_path / "data", RATE_GENERAL="100000/m")
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     with EngineServer(env) as server:
         folder = httpx.post(f"{server.url}/settings/folders", json={"path": str(music)}).json()["id"]
         job = httpx.post(f"{server.url}/ingestion/scan", json={"folder_id": folder}).json()

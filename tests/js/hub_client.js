@@ -41,7 +41,11 @@ async function main() {
         connection.on(options.waitFor, (payload) => resolveEvent(payload));
     }
     let closedWith = null;
-    connection.onclose((error) => { closedWith = error ? String(error.message || error) : "closed"; });
+    connection.onclose((error) => {
+        closedWith = error ? String(error.message || error) : "closed";
+        // A closed connection will not deliver the event: report now rather than at the timeout.
+        resolveEvent(undefined);
+    });
 
     try {
         await connection.start();
