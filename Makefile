@@ -36,8 +36,12 @@ FUZZ_EXAMPLES ?= 300
 fuzz: $(TEST_STAMP)
 	MEDIA_ENGINE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_schema_fuzz.py $(PYTEST_ARGS)
 
+# wrk (Debian package) drives bench/throughput.py; installed here when apt can, else the
+# benchmark says loudly that it is missing.
 bench: $(TEST_STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; } || true
 	$(PY) -m bench
 
 # A few minutes of concurrent streaming, browsing, hub clients and rescans against a real server.

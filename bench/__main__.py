@@ -9,7 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 BENCHMARKS = [
     "ratelimit",
     "scan",
-    "auth",
+    "throughput",
+    "key_digest",
     "streaming",
     "scale",
     "hub",

@@ -11,8 +11,8 @@ class ApiKeyQuerySet(models.QuerySet):
         """The key with this public id, or None: the one query of every authenticated request.
 
         Raw SQL because the ORM spends three times longer compiling this lookup than SQLite
-        spends answering it (``bench/auth.py``); the statement is fixed and parametrised. The
-        caller checks :meth:`ApiKey.is_active`.
+        spends answering it (measured when the lookup was written); the statement is fixed and
+        parametrised. The caller checks :meth:`ApiKey.is_active`.
         """
         table = connections[self.db].ops.quote_name(self.model._meta.db_table)
         found = list(self.raw(f"SELECT * FROM {table} WHERE key_id = %s", [key_id]))
