@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.streaming_fixtures import add_file, make_root
+from tests.streaming_fixtures import add_file, make_root, mp4
 from tests.streaming_servers import NginxServer
 
 pytestmark = pytest.mark.services
 
-CONTENT = bytes(range(256)) * 40 + b"tail"  # 10244 bytes, positions distinguishable
+CONTENT = mp4(bytes(range(256)) * 40 + b"tail")  # an MP4 by its first bytes, positions distinguishable
 SIZE = len(CONTENT)
 NAME = "Le Film é.mp4"
 
