@@ -1,10 +1,7 @@
 """The CI gate on skipped service tests (tests/skip_gate.py), run on a small inner suite."""
 
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["pytester"]
 
 INNER = """
@@ -24,12 +21,11 @@ def inner(pytester, monkeypatch):
     pytester.makeini("[pytest]\nmarkers =\n    services: needs servers\n")
     pytester.makepyfile(test_inner=INNER)
     monkeypatch.setenv("MEDIA_ENGINE_ALLOWED_SKIPS", str(pytester.path / "allowed.txt"))
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
     return pytester
 
 
 def run(inner, *args):
-    return inner.runpytest_subprocess("-p", "no:django", "-p", "no:asyncio", "-p", "tests.skip_gate", *args)
+    return inner.runpytest_inprocess("-p", "no:django", "-p", "no:asyncio", "-p", "tests.skip_gate", *args)
 
 
 def test_a_skipped_service_test_fails_a_strict_run_and_is_named(inner, monkeypatch):
