@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.servers import EngineServer, engine_environment, manage, require_binary
+from tests.servers import EngineServer, engine_environment, manage, migrate, require_binary
 
 KEY_PATTERN = re.compile(r"mek_[0-9a-f]{12}_[0-9A-Za-z]{49}")
 ROLES = ("Administrator", "Curator", "Consumer")
@@ -44,7 +44,7 @@ def create_keys(env):
 def live_engine(data_dir, **settings):
     """A running engine with ``.keys[role]``, ``.env`` and ``.data_dir``; stopped on exit."""
     env = engine_environment(data_dir, **{**GENEROUS_RATES, **settings})
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     server = EngineServer(env)
     server.env, server.data_dir = env, Path(data_dir)
     server.keys = create_keys(env)
