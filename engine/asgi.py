@@ -1,4 +1,4 @@
-"""The ASGI application: Django for HTTP, the Intercom hub for WebSockets.
+"""The ASGI application: Django for HTTP (engine/handler.py), the Intercom hub for WebSockets.
 
 The WebSocket router is named by the ``WEBSOCKET_APPLICATION`` setting, as ``ROOT_URLCONF``
 names the URL conf, so the engine's base imports no app.
@@ -8,9 +8,13 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engine.settings")
 
-from django.core.asgi import get_asgi_application  # noqa: E402
+import django  # noqa: E402
 
-django_application = get_asgi_application()
+django.setup(set_prefix=False)
+
+from engine.handler import EngineASGIHandler  # noqa: E402
+
+django_application = EngineASGIHandler()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402

@@ -123,6 +123,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "engine.sqlite3",
+            # Kept open: requests run on a few long-lived threads (engine/handler.py), each
+            # reusing its connection instead of opening the file and its pragmas every request.
+            "CONN_MAX_AGE": None,
             "OPTIONS": {
                 # WAL lets readers proceed while a scan writes; IMMEDIATE transactions take the
                 # write lock up front, so concurrent writers wait (timeout) instead of failing
