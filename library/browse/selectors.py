@@ -1,13 +1,17 @@
-"""Reads for browsing: which works a query selects, in which order."""
+"""Reads for browsing: which works a query selects, in which order, and how many there are."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
 
 from engine.errors import BadInput
-from library.models import Asset, AssetLocation, Work
+from library.models import Asset, AssetLocation, Work, WorkCount
 from library.search import fold
 
 #: ``?ordering=`` values clients may use (a leading ``-`` reverses).
 ORDERINGS = {"title", "year", "created_at", "updated_at", "artist", "album", "author", "series", "kind", "id"}
+
+#: What a listed work shows (``WorkSerializer`` documents it), read as plain values.
+WORK_FIELDS = ("id", "title", "kind", "year", "artist", "album", "author", "series", "metadata", "created_at", "updated_at")
+ASSET_FIELDS = ("id", "mime_type", "size", "duration")
 
 
 def works(*, q=None, kind=None, folder=None, ordering=None):
@@ -24,7 +28,47 @@ def works(*, q=None, kind=None, folder=None, ordering=None):
         if field not in ORDERINGS:
             raise BadInput(f"Unknown ordering {ordering!r}; use one of {', '.join(sorted(ORDERINGS))}.", "invalid_ordering")
         queryset = queryset.order_by(ordering, "id")
-    return queryset.prefetch_related(Prefetch("assets", queryset=Asset.objects.order_by("id")))
+    return queryset
+
+
+def count(*, q=None, kind=None, folder=None):
+    """How many works :func:`works` selects.
+
+    The whole library, or one kind of it, is counted by the triggers behind ``WorkCount``: a
+    handful of rows, however large the library. A search or a folder is counted by the query
+    itself, which reads only what it already has to read to find the page.
+    """
+    if q or folder is not None:
+        return works(q=q, kind=kind, folder=folder).count()
+    counts = WorkCount.objects.filter(kind=kind) if kind else WorkCount.objects.all()
+    return counts.aggregate(total=Sum("works"))["total"] or 0
+
+
+def listed(works):
+    """The list representation of ``works`` (a sliced queryset): plain values with their assets,
+    two queries whatever the page size and no model instances, since the list is the hot path of
+    every client that syncs a library."""
+    page = [{**row, "assets": []} for row in works.values(*WORK_FIELDS)]
+    by_id = {row["id"]: row["assets"] for row in page}
+    for asset in Asset.objects.filter(work_id__in=by_id).order_by("id").values("work_id", *ASSET_FIELDS):
+        by_id[asset.pop("work_id")].append(asset)
+    return page
+
+
+class Listing:
+    """Works as a paginator pages them: :meth:`count` from :func:`count`, slices as :func:`listed`."""
+
+    ordered = True
+
+    def __init__(self, *, ordering=None, **criteria):
+        self.criteria = criteria
+        self.queryset = works(ordering=ordering, **criteria)
+
+    def count(self):
+        return count(**self.criteria)
+
+    def __getitem__(self, window):
+        return listed(self.queryset[window])
 
 
 def work_detail():

@@ -20,6 +20,8 @@ def _serializer_for(request):
 
 
 class WorkList(generics.ListAPIView):
+    """Lists works as :func:`selectors.listed` reads them; ``WorkSerializer`` documents the rows."""
+
     permission_classes = [IsConsumer]
     serializer_class = WorkSerializer
 
@@ -33,6 +35,9 @@ class WorkList(generics.ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        return self.get_paginated_response(self.paginate_queryset(self.get_queryset()))
 
     def get_queryset(self):
         params = self.request.query_params
@@ -49,7 +54,7 @@ class WorkList(generics.ListAPIView):
         q = params.get("q", "")
         if len(q) > 200:
             raise BadInput("The search text is longer than 200 characters.", "invalid_query")
-        return selectors.works(q=q, kind=kind, folder=folder, ordering=params.get("ordering") or None)
+        return selectors.Listing(q=q, kind=kind, folder=folder, ordering=params.get("ordering") or None)
 
 
 class WorkDetail(generics.RetrieveAPIView):

@@ -4,7 +4,7 @@ from library.models.claims import Claim
 from library.models.folders import LibraryRoot, MediaKind
 from library.models.providers import Provider, ProviderName
 from library.models.scans import ScanFailure, ScanJob, ScanState
-from library.models.works import Asset, AssetLocation, Work, WorkKind
+from library.models.works import Asset, AssetLocation, Work, WorkCount, WorkKind
 
 __all__ = [
     "Asset",
@@ -18,5 +18,6 @@ __all__ = [
     "ScanJob",
     "ScanState",
     "Work",
+    "WorkCount",
     "WorkKind",
 ]

@@ -34,9 +34,30 @@ class Work(models.Model):
 
     class Meta:
         ordering = ["title", "id"]
+        # The first page of a list (by title, or one kind by title) is read from an index, not
+        # sorted from the whole table.
+        indexes = [
+            models.Index(fields=["title", "id"], name="work_title_id"),
+            models.Index(fields=["kind", "title", "id"], name="work_kind_title_id"),
+        ]
 
     def __str__(self):
         return self.title or f"work {self.pk}"
+
+
+class WorkCount(models.Model):
+    """How many works of each kind the library holds.
+
+    Kept by database triggers on ``library_work`` (migration 0004), in the transaction of every
+    insert, delete or change of kind, whatever code makes it: a page of ``/library/works``
+    reports its total from here instead of counting a table that grows with the library.
+    """
+
+    kind = models.CharField(max_length=16, primary_key=True)
+    works = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.works} {self.kind}"
 
 
 class Asset(models.Model):
