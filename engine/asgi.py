@@ -20,6 +20,12 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
+from engine import lifespan  # noqa: E402
+
 application = ProtocolTypeRouter(
-    {"http": django_application, "websocket": import_string(settings.WEBSOCKET_APPLICATION)}
+    {
+        "http": django_application,
+        "websocket": import_string(settings.WEBSOCKET_APPLICATION),
+        "lifespan": lifespan.application,
+    }
 )

@@ -38,6 +38,9 @@ MEDIA_ENGINE = {
     # A running scan beats every quarter of this many seconds; one silent for longer is taken to
     # have lost its worker (killed, host gone) and is re-queued by any serving process.
     "SCAN_STALE_AFTER": env.integer("SCAN_STALE_AFTER", 120),
+    # Seconds between the background writes of keys' last use (security/key_use.py); requests
+    # never write it themselves.
+    "KEY_USE_FLUSH": env.integer("KEY_USE_FLUSH", 30),
     # "nginx": the engine checks the caller and the file, nginx sends the bytes (X-Accel-Redirect).
     "STREAM_OFFLOAD": env.text("STREAM_OFFLOAD", "").lower(),
     "STREAM_OFFLOAD_PREFIX": env.text("STREAM_OFFLOAD_PREFIX", "/_protected").rstrip("/"),

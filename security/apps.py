@@ -8,7 +8,8 @@ class SecurityConfig(AppConfig):
     def ready(self):
         from security import checks  # noqa: F401  (registers the system checks)
         from security import schema  # noqa: F401  (registers the X-Api-Key scheme with drf-spectacular)
-        from engine import health
-        from security import master_key
+        from engine import health, lifespan
+        from security import key_use, master_key
 
         health.register(master_key.warnings)
+        lifespan.on_shutdown(key_use.flush)

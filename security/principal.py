@@ -4,15 +4,12 @@ HTTP middleware, the DRF authentication class, plain views and the hub's WebSock
 all call :func:`resolve_principal`; none of them reads a credential itself.
 """
 
-import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import Enum
 
-from django.db import DatabaseError
 from django.utils import timezone
 
-from security import keys, tickets
+from security import key_use, keys, tickets
 from security.localhost import is_local_request
 from security.models import ApiKey
 from security.refusals import INVALID_CREDENTIALS
@@ -20,9 +17,6 @@ from security.roles import Role
 from security.routes import STREAM_LINK_PATH, is_hub_path
 from security.stream_links import InvalidLink, presents_link, stream_link_signer
 
-logger = logging.getLogger(__name__)
-
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 INVALID_TICKET = "Invalid or expired ticket."
 INVALID_LINK = "Invalid or expired stream link."
 
@@ -133,21 +127,8 @@ def authenticate_key(plaintext):
     key = ApiKey.objects.by_key_id(parsed.key_id)
     if key is None or not key.is_active(now) or not keys.verify(parsed.plaintext, key.digest):
         raise InvalidCredentials()
-    _touch(key, now)
+    key_use.note_use(key, now)
     return Principal(role=Role(key.role), key=key)
-
-
-def _touch(key, now):
-    """Record use at most once a minute per key, never a write per request."""
-    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-        try:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        except DatabaseError:
-            # Bookkeeping only: a database busy with another writer (or full) must not turn a
-            # read into an error; the next request records the use.
-            logger.warning("Key %s: last use not recorded (database unavailable for writes).", key.pk)
-            return
-        key.last_used_at = now
 
 
 def authenticate_stream_link(asset_id, query):
@@ -165,7 +146,7 @@ def authenticate_stream_link(asset_id, query):
     key = ApiKey.objects.active(now).filter(key_id=link.key_id).first()
     if key is None:
         raise InvalidCredentials(INVALID_LINK)
-    _touch(key, now)
+    key_use.note_use(key, now)
     return Principal(role=Role(key.role), key=key, via=Via.LINK, asset_id=link.asset_id)
 
 

@@ -14,6 +14,11 @@ for _policy in ("KEYGEN", "STREAM", "GENERAL"):
 for _provider in ("TMDB", "MUSICBRAINZ"):
     os.environ.setdefault(f"MEDIA_ENGINE_{_provider}_URL", "http://127.0.0.1:9")
 
+# In-process requests note key uses for the test to flush (security.key_use.flush): a writer
+# thread would write into the tests' database behind their transactions. Servers started by
+# tests get the default interval.
+os.environ.setdefault("MEDIA_ENGINE_KEY_USE_FLUSH", "0")
+
 from engine.settings import *  # noqa: E402,F401,F403
 
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver", "media.example.test"]

@@ -46,5 +46,6 @@ class Command(BaseCommand):
             # understand ping frames, was dropped 20 s after connecting by them.
             ws_ping_interval=None,
             ws_ping_timeout=None,
-            lifespan="off",
+            # The lifespan shutdown event runs the apps' shut-down steps (engine/lifespan.py).
+            lifespan="on",
         )
