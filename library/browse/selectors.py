@@ -1,5 +1,6 @@
 """Reads for browsing: which works a query selects, in which order, and how many there are."""
 
+from django.db import connections
 from django.db.models import Prefetch, Sum
 
 from engine.errors import BadInput
@@ -50,9 +51,27 @@ def listed(works):
     every client that syncs a library."""
     page = [{**row, "assets": []} for row in works.values(*WORK_FIELDS)]
     by_id = {row["id"]: row["assets"] for row in page}
-    for asset in Asset.objects.filter(work_id__in=by_id).order_by("id").values("work_id", *ASSET_FIELDS):
-        by_id[asset.pop("work_id")].append(asset)
+    for work_id, *values in _assets_of(list(by_id)):
+        by_id[work_id].append(dict(zip(ASSET_FIELDS, values)))
     return page
+
+
+def _assets_of(work_ids):
+    """``(work_id, *ASSET_FIELDS)`` of the assets of ``work_ids``, in id order.
+
+    Raw SQL, fixed but for the number of placeholders: the ORM took longer to compile an ``IN``
+    of fifty ids (1.8 ms) than SQLite took to answer it, and these columns need no conversion.
+    """
+    if not work_ids:
+        return []
+    connection = connections[Asset.objects.db]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Asset._meta.get_field(name).column) for name in ("work", *ASSET_FIELDS))
+    placeholders = ", ".join(["%s"] * len(work_ids))
+    sql = f"SELECT {columns} FROM {quote(Asset._meta.db_table)} WHERE {quote('work_id')} IN ({placeholders}) ORDER BY {quote('id')}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, work_ids)
+        return cursor.fetchall()
 
 
 class Listing:
