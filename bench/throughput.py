@@ -11,21 +11,26 @@ same machine and the same uvicorn:
   Consumer key, and ``GET /library/works`` through the localhost bypass (no key).
 
 Printed: requests/s of each and the ratios the throughput goals are stated in (works/bare,
-status/bare, and the cost of a key over the bypass). Then the growth check: p50 latency of the
-first page and of one work at 1,000 and at 100,000 works.
+status/bare, and the cost of a key over the bypass), each the median of ``BENCH_ROUNDS`` runs
+taken in turn (so a neighbour's load falls on every target alike); beside them, the CPU time the
+serving process spent per request, which a busy machine disturbs far less than requests/s.
+Then the growth check: p50 latency of the first page and of one work at 1,000 and at 100,000
+works.
 
 ``BENCH_SECONDS`` sets the length of each wrk run (default 8), ``BENCH_CONNECTIONS`` its
-connections (default 16).
+connections (default 16), ``BENCH_ROUNDS`` the runs per target (default 3).
 """
 
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
@@ -37,6 +42,7 @@ from tests.servers import (
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 LIBRARY_WORKS = 50
 GROWTH = (1_000, 100_000)
 KEY_PATTERN = re.compile(r"mek_[0-9a-f]{12}_[0-9A-Za-z]{49}")
@@ -69,11 +75,18 @@ def wrk_binary():
 WRK_RATE = re.compile(r"Requests/sec:\s+([0-9.]+)")
 WRK_P50 = re.compile(r"^\s+50%\s+([0-9.]+)(us|ms|s)\s*$", re.MULTILINE)
 WRK_NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
+WRK_REQUESTS = re.compile(r"^\s+(\d+) requests in", re.MULTILINE)
 UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
+class Run(NamedTuple):
+    rate: float  # requests/s
+    p50: float  # seconds
+    requests: int
+
+
 def wrk(binary, url, *, key=None, seconds=SECONDS, connections=CONNECTIONS):
-    """``(requests/s, p50 seconds)`` of ``url`` under ``wrk``; every answer must be a 2xx."""
+    """One ``wrk`` run against ``url``; every answer must be a 2xx."""
     argv = [binary, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if key is not None:
         argv[1:1] = ["-H", f"X-Api-Key: {key}"]
@@ -82,7 +95,24 @@ def wrk(binary, url, *, key=None, seconds=SECONDS, connections=CONNECTIONS):
     if failed:
         raise RuntimeError(f"{url}: {failed.group(1)} answers were not 2xx:\n{output}")
     p50 = WRK_P50.search(output)
-    return float(WRK_RATE.search(output).group(1)), float(p50.group(1)) * UNIT[p50.group(2)]
+    return Run(float(WRK_RATE.search(output).group(1)), float(p50.group(1)) * UNIT[p50.group(2)],
+               int(WRK_REQUESTS.search(output).group(1)))
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """User and system CPU time of process ``pid`` so far, all its threads together."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def wrk_with_cpu(binary, url, pid, **options):
+    """``(requests/s, CPU seconds of process pid per request)`` of one wrk run against ``url``."""
+    before = cpu_seconds(pid)
+    run = wrk(binary, url, **options)
+    return run.rate, (cpu_seconds(pid) - before) / max(run.requests, 1)
 
 
 def create_key(env, role):
@@ -120,45 +150,70 @@ def measure_routes(binary, base):
     env = server_environment(base / "data")
     migrate(env)
     consumer = create_key(env, "Consumer")
-    rates = {}
+    runs = {}
     with EngineServer(env) as engine, Uvicorn("bench.raw_asgi:app", env) as raw, Uvicorn("bench.bare_asgi:application", env) as bare:
         work_id = scan_library(engine, library)
         targets = [
-            ("raw", f"{raw.url}/", None),
-            ("bare", f"{bare.url}/works", None),
-            ("status", f"{engine.url}/system/status", None),
-            ("works", f"{engine.url}/library/works", consumer),
-            ("work", f"{engine.url}/library/works/{work_id}", consumer),
-            ("bypass", f"{engine.url}/library/works", None),
+            ("raw", f"{raw.url}/", None, raw),
+            ("bare", f"{bare.url}/works", None, bare),
+            ("status", f"{engine.url}/system/status", None, engine),
+            ("works", f"{engine.url}/library/works", consumer, engine),
+            ("work", f"{engine.url}/library/works/{work_id}", consumer, engine),
+            ("bypass", f"{engine.url}/library/works", None, engine),
         ]
-        for _, url, key in targets:  # warm-up: first connections, caches, code paths
+        for _, url, key, _ in targets:  # warm-up: first connections, caches, code paths
             wrk(binary, url, key=key, seconds=1)
-        for name, url, key in targets:
-            rates[name], _ = wrk(binary, url, key=key)
-    report("raw ASGI app, small JSON body, requests/s", rates["raw"])
-    report(f"bare Django view, {LIBRARY_WORKS} works in one query, requests/s", rates["bare"])
-    report("engine GET /system/status, requests/s", rates["status"])
-    report(f"engine GET /library/works ({LIBRARY_WORKS} works, Consumer key), requests/s", rates["works"])
-    report("engine GET /library/works/{id} (Consumer key), requests/s", rates["work"])
-    report("engine GET /library/works through the localhost bypass, requests/s", rates["bypass"])
+        for _ in range(ROUNDS):
+            for name, url, key, server in targets:
+                runs.setdefault(name, []).append(wrk_with_cpu(binary, url, server.process.pid, key=key))
+    rates = {name: statistics.median(rate for rate, _ in measured) for name, measured in runs.items()}
+    cpu = {name: statistics.median(spent for _, spent in measured) for name, measured in runs.items()}
+    labels = [
+        ("raw", "raw ASGI app, small JSON body"),
+        ("bare", f"bare Django view, {LIBRARY_WORKS} works in one query"),
+        ("status", "engine GET /system/status"),
+        ("works", f"engine GET /library/works ({LIBRARY_WORKS} works, Consumer key)"),
+        ("work", "engine GET /library/works/{id} (Consumer key)"),
+        ("bypass", "engine GET /library/works through the localhost bypass"),
+    ]
+    for name, label in labels:
+        report(f"{label}, requests/s", rates[name])
+    for name, label in labels:
+        report(f"{label}, CPU ms/request", cpu[name] * 1e3, " ms")
     report("works (key) / bare Django view", rates["works"] / rates["bare"], goal=">= 0.5")
     report("system/status / bare Django view", rates["status"] / rates["bare"], goal=">= 1.0")
     report("cost of a key: bypass requests/s / key requests/s", rates["bypass"] / rates["works"], goal="<= 1.1")
+    report("by CPU: works (key) / bare Django view", cpu["bare"] / cpu["works"], goal=">= 0.5")
+    report("by CPU: system/status / bare Django view", cpu["bare"] / cpu["status"], goal=">= 1.0")
+    report("by CPU: cost of a key over the bypass", cpu["works"] / cpu["bypass"], goal="<= 1.1")
 
 
 def measure_growth(binary, base):
-    env = server_environment(base / "growth")
-    migrate(env)
-    consumer = create_key(env, "Consumer")
+    """p50 latency at each library size, one server per size, measured in turn round by round."""
+    keys, servers = {}, {}
+    for size in GROWTH:
+        env = server_environment(base / f"growth-{size}")
+        migrate(env)
+        keys[size] = create_key(env, "Consumer")
+        manage(env, "shell", "-c", f"from bench.seed import grow; grow({size})")
+        servers[size] = EngineServer(env)
     p50 = {}
-    with EngineServer(env) as engine:
-        for size in GROWTH:
-            manage(env, "shell", "-c", f"from bench.seed import grow; grow({size})")
-            work_id = size // 2
-            for name, path in (("page", "/library/works"), ("work", f"/library/works/{work_id}")):
-                url = f"{engine.url}{path}"
-                wrk(binary, url, key=consumer, seconds=1, connections=1)
-                p50[name, size] = wrk(binary, url, key=consumer, seconds=max(SECONDS // 2, 2), connections=1)[1]
+    try:
+        for server in servers.values():
+            server.start()
+        targets = [("page", size, f"{servers[size].url}/library/works") for size in GROWTH]
+        targets += [("work", size, f"{servers[size].url}/library/works/{size // 2}") for size in GROWTH]
+        for name, size, url in targets:
+            wrk(binary, url, key=keys[size], seconds=1, connections=1)
+        for _ in range(ROUNDS):
+            for name, size, url in targets:
+                p50.setdefault((name, size), []).append(
+                    wrk(binary, url, key=keys[size], seconds=max(SECONDS // 2, 2), connections=1).p50
+                )
+    finally:
+        for server in servers.values():
+            server.stop()
+    p50 = {target: statistics.median(values) for target, values in p50.items()}
     small, large = GROWTH
     for name, label in (("page", "first page of /library/works"), ("work", "/library/works/{id}")):
         report(f"p50 of the {label} at {small:,} works, ms", p50[name, small] * 1e3, " ms")
