@@ -1,6 +1,10 @@
 """Browsing works: every role may list and search; only Administrators see server paths."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from library.models import Work
 
 from tests.background_tasks import run_pending_tasks
 from tests.media_samples import write_epub, write_mp3
@@ -95,3 +99,35 @@ def test_a_folder_filter_that_is_no_folder_id_is_400(client_as, folder):
     response = client_as("Consumer").get("/library/works", params={"folder": folder})
     assert response.status_code == 400, response.text
     assert response.json() == {"detail": "folder must be a folder id.", "code": "invalid_folder"}
+
+
+def test_a_page_shows_the_same_works_as_the_detail_view(client_as, library):
+    client = client_as("Consumer")
+    listed = client.get("/library/works").json()["results"]
+    assert [work["title"] for work in listed] == ["Crazy in Love", "Dune", "Jóga", "Losing My Religion"]
+    for work in listed:
+        assert client.get(f"/library/works/{work['id']}").json() == work
+
+
+def totals(client):
+    return {
+        query: client.get(f"/library/works?{query}").json()["count"]
+        for query in ("", "kind=music", "kind=book", "kind=film", "page_size=1", "q=love")
+    }
+
+
+def test_the_total_follows_scans_deletions_and_kinds_without_counting_the_table(
+    client_as, local, library
+):
+    """Totals come from the triggers' per-kind counts, which must match the table itself."""
+    client = client_as("Consumer")
+    assert totals(client) == {"": 4, "kind=music": 3, "kind=book": 1, "kind=film": 0, "page_size=1": 4, "q=love": 1}
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/library/works")
+    assert not any("COUNT(" in query["sql"].upper() for query in captured.captured_queries)
+
+    Work.objects.filter(title="Dune").update(kind="film")
+    assert totals(client)["kind=film"] == 1 and totals(client)["kind=book"] == 0
+    assert local.delete(f"/settings/folders/{library['music']}").status_code == 204
+    assert totals(client) == {"": 1, "kind=music": 0, "kind=book": 0, "kind=film": 1, "page_size=1": 1, "q=love": 0}
+    assert Work.objects.count() == 1

@@ -195,3 +195,27 @@ async def test_hub_client_on_one_server_is_disconnected_when_its_key_is_revoked_
         await socket.close()
     assert closing and closing[-1]["type"] == 7
     assert socket.close_code == 1000
+
+
+def test_the_works_total_on_postgresql_is_kept_by_its_triggers(deployment, tmp_path):
+    folder = tmp_path / "counted"
+    folder.mkdir()
+    write_wav(folder / "counted.wav", seconds=3)  # content of its own: one more work, not one more copy
+    created = deployment.admin(deployment.a, "POST", "/settings/folders", json={"path": str(folder)}).json()
+    job = deployment.admin(deployment.a, "POST", "/ingestion/scan", json={"folder_id": created["id"]}).json()
+    for _ in range(300):
+        if deployment.admin(deployment.a, "GET", f"/ingestion/jobs/{job['id']}").json()["state"] in ("completed", "failed"):
+            break
+        time.sleep(0.1)
+
+    def totals():
+        listed = deployment.admin(deployment.b, "GET", "/library/works", params={"page_size": 1}).json()["count"]
+        music = deployment.admin(deployment.b, "GET", "/library/works", params={"kind": "music"}).json()["count"]
+        ((table,),) = deployment.query("SELECT count(*) FROM library_work")
+        ((table_music,),) = deployment.query("SELECT count(*) FROM library_work WHERE kind = 'music'")
+        return listed, music, table, table_music
+
+    listed, music, table, table_music = totals()
+    assert (listed, music) == (table, table_music) and music >= 1
+    assert deployment.admin(deployment.a, "DELETE", f"/settings/folders/{created['id']}").status_code == 204
+    assert totals() == (table - 1, table_music - 1, table - 1, table_music - 1)
