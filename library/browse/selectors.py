@@ -51,27 +51,36 @@ def listed(works):
     every client that syncs a library."""
     page = [{**row, "assets": []} for row in works.values(*WORK_FIELDS)]
     by_id = {row["id"]: row["assets"] for row in page}
-    for work_id, *values in _assets_of(list(by_id)):
-        by_id[work_id].append(dict(zip(ASSET_FIELDS, values)))
+    for work_id, asset in _assets_of(list(by_id)):
+        by_id[work_id].append(asset)
     return page
 
 
 def _assets_of(work_ids):
-    """``(work_id, *ASSET_FIELDS)`` of the assets of ``work_ids``, in id order.
+    """``(work_id, {ASSET_FIELDS...})`` of the assets of ``work_ids``, in id order.
 
     Raw SQL, fixed but for the number of placeholders: the ORM took longer to compile an ``IN``
-    of fifty ids (1.8 ms) than SQLite took to answer it, and these columns need no conversion.
+    of fifty ids (1.8 ms) than SQLite took to answer it. A field that converts what the database
+    returns (a JSON column) converts it here as the ORM would.
     """
     if not work_ids:
         return []
     connection = connections[Asset.objects.db]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(Asset._meta.get_field(name).column) for name in ("work", *ASSET_FIELDS))
+    fields = [Asset._meta.get_field(name) for name in ASSET_FIELDS]
+    converters = [(index, field) for index, field in enumerate(fields) if hasattr(field, "from_db_value")]
+    columns = ", ".join(quote(field.column) for field in [Asset._meta.get_field("work"), *fields])
     placeholders = ", ".join(["%s"] * len(work_ids))
     sql = f"SELECT {columns} FROM {quote(Asset._meta.db_table)} WHERE {quote('work_id')} IN ({placeholders}) ORDER BY {quote('id')}"
     with connection.cursor() as cursor:
         cursor.execute(sql, work_ids)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    assets = []
+    for work_id, *values in rows:
+        for index, field in converters:
+            values[index] = field.from_db_value(values[index], None, connection)
+        assets.append((work_id, dict(zip(ASSET_FIELDS, values))))
+    return assets
 
 
 class Listing:
