@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from security import key_use
 from security.models import ApiKey
-from tests.servers import EngineServer, engine_environment, manage
+from tests.servers import EngineServer, engine_environment, manage, migrate
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
@@ -76,7 +76,7 @@ def consumer_key(env):
 
 def test_a_server_writes_uses_in_the_background(tmp_path):
     env = engine_environment(tmp_path, KEY_USE_FLUSH="1")
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     plaintext, key_id = consumer_key(env)
     with EngineServer(env) as engine:
         assert httpx.get(f"{engine.url}/library/works", headers={"X-Api-Key": plaintext}).status_code == 200
@@ -88,7 +88,7 @@ def test_a_server_writes_uses_in_the_background(tmp_path):
 
 def test_a_server_that_stops_writes_the_uses_it_holds(tmp_path):
     env = engine_environment(tmp_path)  # the default interval, far longer than this test
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     plaintext, key_id = consumer_key(env)
     with EngineServer(env) as engine:
         assert httpx.get(f"{engine.url}/system/status", headers={"X-Api-Key": plaintext}).status_code == 200
