@@ -4,6 +4,7 @@ The MP3s are silent MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz) that mutagen 
 ``salt`` makes the content (and so the SHA-256) of otherwise identical files differ.
 """
 
+import struct
 import zipfile
 from pathlib import Path
 
@@ -51,4 +52,66 @@ def write_epub(path, *, title, author, date="2001-05-01", series=""):
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip", compress_type=zipfile.ZIP_STORED)
         archive.writestr("META-INF/container.xml", CONTAINER)
         archive.writestr("OEBPS/content.opf", OPF.format(title=title, author=author, date=date, series=series))
+    return path
+
+
+# --- Lossless containers that carry ID3 in a chunk of their own (WAV, AIFF, DSF) -----------------
+
+
+def write_wav(path, *, seconds=1, rate=8000, salt=""):
+    """A mono 16-bit PCM WAV of silence (``salt`` bytes at the end vary the content)."""
+    import wave
+
+    with wave.open(str(path), "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(rate)
+        salted = str(salt).encode()
+        audio.writeframes(bytes(2 * rate * seconds) + salted + bytes(len(salted) % 2))
+    return path
+
+
+def _extended(rate):
+    """An IEEE 754 80-bit extended float of a whole number, as AIFF's COMM chunk wants it."""
+    exponent = rate.bit_length() - 1
+    return struct.pack(">HQ", 16383 + exponent, rate << (63 - exponent))
+
+
+def write_aiff(path, *, seconds=1, rate=8000, salt=""):
+    """A mono 16-bit AIFF of silence, written chunk by chunk (FORM, COMM, SSND)."""
+    frames = rate * seconds + len(str(salt))
+    samples = bytes(2 * rate * seconds) + b"".join(bytes([ord(c) % 256, 0]) for c in str(salt))
+    comm = struct.pack(">hIh", 1, frames, 16) + _extended(rate)
+    ssnd = struct.pack(">II", 0, 0) + samples
+    body = b"AIFF" + b"COMM" + struct.pack(">I", len(comm)) + comm + b"SSND" + struct.pack(">I", len(ssnd)) + ssnd
+    Path(path).write_bytes(b"FORM" + struct.pack(">I", len(body)) + body)
+    return path
+
+
+def write_dsf(path, *, seconds=1, salt=""):
+    """A stereo 1-bit DSD64 DSF (DSD, fmt and data chunks, as the DSF specification lays them out)."""
+    rate, channels, block = 2822400, 2, 4096
+    samples = rate * seconds
+    blocks = -(-samples // (8 * block))
+    data = (bytes([0x69]) * (block * channels * blocks - len(str(salt)))) + str(salt).encode()
+    fmt = struct.pack("<IIIIIIQII", 1, 0, 2, channels, rate, 1, samples, block, 0)
+    chunks = b"fmt " + struct.pack("<Q", 12 + len(fmt)) + fmt + b"data" + struct.pack("<Q", 12 + len(data)) + data
+    total = 28 + len(chunks)
+    Path(path).write_bytes(b"DSD " + struct.pack("<QQQ", 28, total, 0) + chunks)
+    return path
+
+
+def tag_id3(path, *, title=None, artist=None, album=None, year=None, track=None):
+    """ID3v2 frames written by mutagen into the file's own ID3 chunk (``id3 `` in WAV, ``ID3 `` in
+    AIFF, the metadata pointer of DSF), as taggers such as Mp3tag and foobar2000 do."""
+    import mutagen
+    from mutagen.id3 import TRCK
+
+    media = mutagen.File(path)
+    if media.tags is None:
+        media.add_tags()
+    for frame, value in ((TIT2, title), (TPE1, artist), (TALB, album), (TDRC, str(year) if year else None), (TRCK, track)):
+        if value:
+            media.tags.add(frame(encoding=3, text=value))
+    media.save()
     return path

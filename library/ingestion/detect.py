@@ -26,6 +26,8 @@ EXTENSIONS = {
     ".wma": (AUDIO, "audio/x-ms-wma"),
     ".ape": (AUDIO, "audio/ape"),
     ".wv": (AUDIO, "audio/wavpack"),
+    ".dsf": (AUDIO, "audio/dsf"),
+    ".dff": (AUDIO, "audio/x-dff"),
     ".mp4": (VIDEO, "video/mp4"),
     ".m4v": (VIDEO, "video/mp4"),
     ".mov": (VIDEO, "video/quicktime"),
@@ -80,6 +82,10 @@ def sniff(head):
         return MediaType(VIDEO, "video/x-msvideo")
     if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
         return MediaType(AUDIO, "audio/aiff")
+    if head[:4] == b"DSD " and head[28:32] == b"fmt ":
+        return MediaType(AUDIO, "audio/dsf")
+    if head[:4] == b"FRM8" and head[12:16] == b"DSD ":
+        return MediaType(AUDIO, "audio/x-dff")
     if head[:4] == b"MAC ":
         return MediaType(AUDIO, "audio/ape")
     if head[:4] == b"wvpk":
