@@ -323,14 +323,12 @@ class Scanner:
         self._record(rel, media_type, content_hash, size, info.st_mtime_ns, tags, self._known.get(rel))
 
     def _record(self, rel, media_type, content_hash, size, mtime_ns, tags, known):
-        name = display_path(os.path.basename(rel))
         now = timezone.now()
         added_work = None
         with transaction.atomic():
             asset = Asset.objects.filter(content_hash=content_hash).first()
             if asset is None:
-                kind = works.work_kind(media_type, self.root.media_kind, name)
-                values = works.embedded_values(kind, name, tags)
+                kind, claims = works.file_claims(media_type, self.root.media_kind, display_path(rel), tags)
                 try:
                     with transaction.atomic():
                         work = Work.objects.create(kind=kind)
@@ -343,7 +341,7 @@ class Scanner:
                 else:
                     if self._source_weights is None:  # read once a scan, not once a file
                         self._source_weights = source_weights()
-                    works.record_embedded_claims(work, values, now=now, weights=self._source_weights)
+                    works.record_file_claims(work, claims, now=now, weights=self._source_weights)
                     added_work = work
                     self._added_work_ids.append(work.pk)
             location_fields = dict(asset=asset, size=size, mtime_ns=mtime_ns, missing_since=None, seen_at=now, relative_path=display_path(rel))

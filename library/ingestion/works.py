@@ -6,31 +6,35 @@ file says.
 """
 
 import os
-import re
 
 from django.utils import timezone
 
+from library.ingestion import names
 from library.metadata.fields import InvalidClaim, normalise
 from library.metadata.services import resolve_work
 from library.models import Claim, MediaKind, WorkKind
 
 EMBEDDED_SOURCE = "embedded"
+#: What the file's name (and folders) say: weighed below the tags (see ``resolution.FIXED_WEIGHTS``).
+FILENAME_SOURCE = "filename"
 EMBEDDED_CONFIDENCE = 0.6
 CLAIMED_BY = "scan"
 #: Not claims: facts about the file rather than about the work.
-FILE_FACTS = ("duration",)
-_EPISODE = re.compile(r"^(?P<series>.*?)[\s._-]*[Ss](?P<season>\d{1,2})[Ee](?P<episode>\d{1,3})")
+FILE_FACTS = ("duration", "streams")
 
 
-def work_kind(media_type, root_kind, name):
+def _video_expectation(root_kind):
+    return names.EPISODE if root_kind == MediaKind.SHOWS else None
+
+
+def work_kind(media_type, root_kind, name, parsed=None):
     """The kind of work a file is, from its category, the folder's hint and its name."""
-    stem = os.path.splitext(name)[0]
     if media_type.category == "audio":
         if root_kind == MediaKind.AUDIOBOOKS or name.lower().endswith((".m4b", ".aa", ".aax")):
             return WorkKind.AUDIOBOOK
         return WorkKind.MUSIC
     if media_type.category == "video":
-        if root_kind == MediaKind.SHOWS or _EPISODE.match(stem):
+        if root_kind == MediaKind.SHOWS or (parsed or {}).get("kind") == names.EPISODE:
             return WorkKind.SHOW
         return WorkKind.FILM
     if media_type.category == "comic":
@@ -41,15 +45,8 @@ def work_kind(media_type, root_kind, name):
 
 
 def embedded_values(kind, name, tags):
-    """The values a file states about its work, with the file name as the fallback title."""
+    """The values a file's tags state about its work."""
     values = {key: value for key, value in tags.items() if key not in FILE_FACTS}
-    stem = os.path.splitext(name)[0]
-    if kind == WorkKind.SHOW:
-        match = _EPISODE.match(stem)
-        if match:
-            values.setdefault("series", re.sub(r"[._]+", " ", match.group("series")).strip(" -"))
-            values.setdefault("season", int(match.group("season")))
-            values.setdefault("episode", int(match.group("episode")))
     if kind == WorkKind.AUDIOBOOK:
         # Audiobook rips tag the book as the album and the author as the artist.
         if values.get("album"):
@@ -57,28 +54,45 @@ def embedded_values(kind, name, tags):
             values["title"] = values.pop("album")
         if values.get("artist"):
             values.setdefault("author", values.pop("artist"))
-    values.setdefault("title", stem.strip() or name)
+    # Release tools write the file name into the title tag: that says nothing the name does not,
+    # and the name is parsed better than repeated.
+    if str(values.get("title", "")).strip() == os.path.splitext(name)[0].strip():
+        values.pop("title")
     return {key: value for key, value in values.items() if value not in ("", None)}
 
 
-def record_embedded_claims(work, values, *, now=None, weights=None):
-    """One ``embedded`` claim per value, then the work resolved from its claims.
+def file_claims(media_type, root_kind, relative_path, tags):
+    """``(kind, {source: {field: value}})`` for a new file: its tags as ``embedded`` values and
+    what its name says, for the fields the tags leave out, as ``filename`` values."""
+    name = relative_path.rsplit("/", 1)[-1]
+    parsed = names.parse_video_path(relative_path, expect=_video_expectation(root_kind)) if media_type.category == "video" else {}
+    kind = work_kind(media_type, root_kind, name, parsed)
+    embedded = embedded_values(kind, name, tags)
+    from_name = {key: value for key, value in parsed.items() if key != "kind"}
+    from_name.setdefault("title", os.path.splitext(name)[0].strip() or name)
+    from_name = {key: value for key, value in from_name.items() if key not in embedded}
+    return kind, {EMBEDDED_SOURCE: embedded, FILENAME_SOURCE: from_name}
+
+
+def record_file_claims(work, claims, *, now=None, weights=None):
+    """One claim per ``{source: {field: value}}`` value, then the work resolved from its claims.
 
     Values read from files are never locked, so a crafted file cannot pin metadata; a value a
     field cannot hold (an unknown tag, a year that is not a number) is left out, not fatal.
     """
     now = now or timezone.now()
-    claims = []
-    for field, value in values.items():
-        try:
-            text = normalise(field, value)
-        except InvalidClaim:
-            continue
-        claims.append(Claim(
-            work=work, field=field, value=text, source=EMBEDDED_SOURCE, confidence=EMBEDDED_CONFIDENCE,
-            locked=False, claimed_by=CLAIMED_BY, claimed_at=now,
-        ))
-    Claim.objects.bulk_create(claims)
+    made = []
+    for source, values in claims.items():
+        for field, value in values.items():
+            try:
+                text = normalise(field, value)
+            except InvalidClaim:
+                continue
+            made.append(Claim(
+                work=work, field=field, value=text, source=source, confidence=EMBEDDED_CONFIDENCE,
+                locked=False, claimed_by=CLAIMED_BY, claimed_at=now,
+            ))
+    Claim.objects.bulk_create(made)
     resolve_work(work, weights=weights)
     work.refresh_from_db()
     return work
