@@ -42,6 +42,10 @@ MEDIA_ENGINE = {
     # Seconds between the background writes of keys' last use (security/key_use.py); requests
     # never write it themselves.
     "KEY_USE_FLUSH": env.integer("KEY_USE_FLUSH", 30),
+    # ffprobe reads video containers during scans: "" finds it on PATH, "off" reads them with
+    # mutagen only (no Matroska), anything else is the program's path. Seconds per file.
+    "FFPROBE": env.text("FFPROBE", ""),
+    "FFPROBE_TIMEOUT": env.integer("FFPROBE_TIMEOUT", 30),
     # "nginx": the engine checks the caller and the file, nginx sends the bytes (X-Accel-Redirect).
     "STREAM_OFFLOAD": env.text("STREAM_OFFLOAD", "").lower(),
     "STREAM_OFFLOAD_PREFIX": env.text("STREAM_OFFLOAD_PREFIX", "/_protected").rstrip("/"),
@@ -228,6 +232,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"StreamTypeEnum": "library.ingestion.streams.TYPES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "security.schema.add_plain_views",

@@ -2,13 +2,38 @@ import os
 
 from rest_framework import serializers
 
+from library.ingestion import streams
 from library.models import Asset, Work
 
 
+class StreamSerializer(serializers.Serializer):
+    """One track of an asset (``library.ingestion.streams``): every key always present."""
+
+    index = serializers.IntegerField(allow_null=True, help_text="The track's index in its container.")
+    type = serializers.ChoiceField(choices=streams.TYPES)
+    codec = serializers.CharField(allow_null=True, help_text="ffprobe's codec name: h264, hevc, aac, opus, subrip, ass…")
+    profile = serializers.CharField(allow_null=True)
+    language = serializers.CharField(allow_null=True, help_text="ISO 639-2/B code (eng, fre, ger); null when unknown.")
+    title = serializers.CharField(allow_null=True)
+    default = serializers.BooleanField()
+    forced = serializers.BooleanField()
+    hearing_impaired = serializers.BooleanField()
+    external = serializers.BooleanField(help_text="A file of its own (a sidecar subtitle), not a track inside the asset.")
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    frame_rate = serializers.FloatField(allow_null=True)
+    channels = serializers.IntegerField(allow_null=True)
+    channel_layout = serializers.CharField(allow_null=True)
+    sample_rate = serializers.IntegerField(allow_null=True)
+    bit_rate = serializers.IntegerField(allow_null=True)
+
+
 class AssetSerializer(serializers.ModelSerializer):
+    streams = StreamSerializer(many=True, read_only=True)
+
     class Meta:
         model = Asset
-        fields = ["id", "mime_type", "size", "duration"]
+        fields = ["id", "mime_type", "size", "duration", "streams"]
         read_only_fields = fields
 
 

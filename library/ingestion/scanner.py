@@ -18,6 +18,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from library.folders.services import refresh_health
 from library.ingestion import detect, works
 from library.ingestion.hashing import fingerprint
 from library.ingestion.heartbeat import Heartbeat, this_run
+from library.ingestion.probe import prober
 from library.ingestion.tags import TagError, read_embedded
 from library.metadata.selectors import source_weights
 from library.models import Asset, AssetLocation, ScanFailure, ScanState, Work
@@ -80,6 +82,7 @@ class Scanner:
         self._root_identity = None
         self._added_work_ids = []
         self._source_weights = None
+        self._prober = prober(settings.MEDIA_ENGINE["FFPROBE"], settings.MEDIA_ENGINE["FFPROBE_TIMEOUT"])
 
     # --- the whole scan ------------------------------------------------------------------------
 
@@ -316,7 +319,7 @@ class Scanner:
         content_hash, size = fingerprint(fd)
         try:
             with os.fdopen(os.dup(fd), "rb") as stream:
-                tags = read_embedded(stream, media_type)
+                tags = read_embedded(stream, media_type, probe=self._prober)
         except TagError as error:
             logger.info("Tags of %r unreadable (%s); taking the file in by its name", display_path(rel), error)
             tags = {}
@@ -334,7 +337,7 @@ class Scanner:
                         work = Work.objects.create(kind=kind)
                         asset = Asset.objects.create(
                             work=work, content_hash=content_hash, size=size,
-                            mime_type=media_type.mime_type, duration=tags.get("duration"),
+                            mime_type=media_type.mime_type, duration=tags.get("duration"), streams=tags.get("streams") or [],
                         )
                 except IntegrityError:  # another scan took in the same content a moment ago
                     asset = Asset.objects.get(content_hash=content_hash)

@@ -68,6 +68,8 @@ class Asset(models.Model):
     size = models.BigIntegerField()
     mime_type = models.CharField(max_length=100)
     duration = models.FloatField(null=True, blank=True)
+    #: The video, audio and subtitle tracks the file holds (``library.ingestion.streams``).
+    streams = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
