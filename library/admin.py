@@ -34,7 +34,7 @@ class LibraryRootAdmin(ReadOnlyAdmin):
 
 class AssetInline(ReadOnlyInline):
     model = Asset
-    fields = ["content_hash", "mime_type", "size", "duration"]
+    fields = ["role", "content_hash", "mime_type", "size", "duration"]
     show_change_link = True
 
 
@@ -53,8 +53,8 @@ class LocationInline(ReadOnlyInline):
 
 @admin.register(Asset)
 class AssetAdmin(ReadOnlyAdmin):
-    list_display = ["content_hash", "mime_type", "size", "duration", "work"]
-    list_filter = ["mime_type"]
+    list_display = ["content_hash", "role", "mime_type", "size", "duration", "work"]
+    list_filter = ["role", "mime_type"]
     search_fields = ["content_hash"]
     inlines = [LocationInline]
 

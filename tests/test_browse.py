@@ -81,7 +81,7 @@ def test_work_detail_shows_assets_and_paths_only_to_administrators(client_as, li
     assert (seen["title"], seen["author"], seen["series"], seen["year"]) == ("Dune", "Frank Herbert", "Dune Chronicles", 1965)
     assert seen["metadata"]["language"] == "en"
     [asset] = seen["assets"]
-    assert set(asset) == {"id", "mime_type", "size", "duration", "streams"}
+    assert set(asset) == {"id", "role", "mime_type", "size", "duration", "streams"}
     assert asset["mime_type"] == "application/epub+zip"
     assert str(tmp_path) not in str(seen)
     assert str(tmp_path) not in client_as("Curator").get(f"/library/works/{work_id}").text

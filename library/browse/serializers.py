@@ -33,7 +33,7 @@ class AssetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Asset
-        fields = ["id", "mime_type", "size", "duration", "streams"]
+        fields = ["id", "role", "mime_type", "size", "duration", "streams"]
         read_only_fields = fields
 
 

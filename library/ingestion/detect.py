@@ -6,9 +6,10 @@ a file whose extension is unknown is sniffed, so ``track`` without an extension 
 """
 
 import os
+import re
 from dataclasses import dataclass
 
-AUDIO, VIDEO, EBOOK, COMIC = "audio", "video", "ebook", "comic"
+AUDIO, VIDEO, EBOOK, COMIC, SUBTITLE = "audio", "video", "ebook", "comic", "subtitle"
 
 #: extension → (category, MIME type)
 EXTENSIONS = {
@@ -45,12 +46,18 @@ EXTENSIONS = {
     ".cbz": (COMIC, "application/vnd.comicbook+zip"),
     ".cbr": (COMIC, "application/vnd.comicbook-rar"),
     ".cb7": (COMIC, "application/x-cb7"),
+    # Sidecar subtitles: taken in only beside a video of the same name (library.ingestion.sidecars).
+    # The MIME types are the ones players ask for (ExoPlayer, browsers' <track>).
+    ".srt": (SUBTITLE, "application/x-subrip"),
+    ".vtt": (SUBTITLE, "text/vtt"),
+    ".ass": (SUBTITLE, "text/x-ssa"),
+    ".ssa": (SUBTITLE, "text/x-ssa"),
 }
 
 #: Files that are never media and not worth a read (artwork, sidecars, playlists, system files).
 IGNORED_EXTENSIONS = frozenset(
     ".jpg .jpeg .png .gif .webp .bmp .tif .tiff .svg .ico .txt .nfo .cue .log .m3u .m3u8 .pls .xml "
-    ".json .db .ini .sfv .md5 .sha256 .srt .ass .ssa .sub .idx .vtt .lrc .html .htm .css .js .py "
+    ".json .db .ini .sfv .md5 .sha256 .sub .idx .lrc .html .htm .css .js .py "
     ".ds_store .part .tmp .torrent .url .lnk .zip .rar .7z .tar .gz .iso".split()
 )
 
@@ -118,6 +125,23 @@ def sniff(head):
     return None
 
 
+_BOM = b"\xef\xbb\xbf"
+_SRT_CUE = re.compile(rb"\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
+
+
+def looks_like_subtitle(head, mime_type):
+    """Whether the first bytes are those of a subtitle file of ``mime_type`` (text formats have
+    no magic number: WebVTT's header line, ASS/SSA's ``[Script Info]``, SubRip's first cue)."""
+    text = head[len(_BOM):] if head.startswith(_BOM) else head
+    if mime_type == "text/vtt":
+        return text.startswith(b"WEBVTT")
+    if mime_type == "text/x-ssa":
+        return text.lstrip().lower().startswith(b"[script info]")
+    if mime_type == "application/x-subrip":
+        return _SRT_CUE.match(text) is not None
+    return False
+
+
 def by_extension(name):
     """``(category, mime)`` for a file name (str or bytes), None when unknown; ``False`` when ignored."""
     extension = os.path.splitext(os.fsdecode(name))[1].lower()
@@ -143,6 +167,8 @@ def identify(name, head):
     claimed = by_extension(name)
     if claimed is False:
         return None
+    if claimed and claimed.category == SUBTITLE:
+        return claimed if looks_like_subtitle(head, claimed.mime_type) else None
     found = sniff(head)
     if claimed:
         if claimed.mime_type in ("video/mp2t", "application/vnd.amazon.ebook"):

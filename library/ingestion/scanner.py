@@ -24,13 +24,13 @@ from django.utils import timezone
 
 from library import events
 from library.folders.services import refresh_health
-from library.ingestion import detect, works
+from library.ingestion import detect, sidecars, works
 from library.ingestion.hashing import fingerprint
 from library.ingestion.heartbeat import Heartbeat, this_run
 from library.ingestion.probe import prober
 from library.ingestion.tags import TagError, read_embedded
 from library.metadata.selectors import source_weights
-from library.models import Asset, AssetLocation, ScanFailure, ScanState, Work
+from library.models import Asset, AssetLocation, AssetRole, ScanFailure, ScanState, Work
 from library.providers.services import enqueue_lookups
 from security import paths
 
@@ -82,6 +82,7 @@ class Scanner:
         self._root_identity = None
         self._added_work_ids = []
         self._source_weights = None
+        self._sidecar_video = {}
         self._prober = prober(settings.MEDIA_ENGINE["FFPROBE"], settings.MEDIA_ENGINE["FFPROBE_TIMEOUT"])
 
     # --- the whole scan ------------------------------------------------------------------------
@@ -204,8 +205,13 @@ class Scanner:
                 return
             raise RootUnavailable(f"The folder could not be listed: {error.strerror or error}") from error
         subdirectories = []
+        # Subtitles come after the files of their folder, so their video is in the library first.
+        owners = sidecars.pair([entry.name for entry in entries])
+        entries = [entry for entry in entries if not sidecars.is_subtitle(entry.name)] + [entry for entry in entries if entry.name in owners]
         for entry in entries:
             rel = relative + b"/" + entry.name if relative else entry.name
+            if entry.name in owners:
+                self._sidecar_video[rel] = relative + b"/" + owners[entry.name] if relative else owners[entry.name]
             try:
                 if entry.is_symlink():
                     self._scan_symlink(entry, rel)
@@ -330,6 +336,11 @@ class Scanner:
         added_work = None
         with transaction.atomic():
             asset = Asset.objects.filter(content_hash=content_hash).first()
+            if asset is None and media_type.category == detect.SUBTITLE:
+                asset = self._sidecar_asset(rel, media_type, content_hash, size)
+                if asset is None:
+                    self._fail(rel, "the video beside this subtitle is not in the library")
+                    return
             if asset is None:
                 kind, claims = works.file_claims(media_type, self.root.media_kind, display_path(rel), tags)
                 try:
@@ -357,6 +368,23 @@ class Scanner:
         self._seen.add(rel)
         if added_work is not None:
             events.media_added(added_work, asset, self.root)
+
+    def _sidecar_asset(self, rel, media_type, content_hash, size):
+        """A subtitle's new asset, attached to the work of the video beside it (None when that
+        video is not in the library: it failed, or vanished)."""
+        video = self._sidecar_video.get(rel)
+        location = AssetLocation.objects.filter(root=self.root, raw_path=video, missing_since__isnull=True).first() if video else None
+        if location is None:
+            return None
+        stream = sidecars.describe(os.path.basename(rel), os.path.basename(video))
+        try:
+            with transaction.atomic():
+                return Asset.objects.create(
+                    work_id=Asset.objects.filter(pk=location.asset_id).values_list("work_id", flat=True).get(),
+                    role=AssetRole.SUBTITLE, content_hash=content_hash, size=size, mime_type=media_type.mime_type, streams=[stream],
+                )
+        except IntegrityError:  # another scan took in the same content a moment ago
+            return Asset.objects.get(content_hash=content_hash)
 
     # --- bookkeeping ---------------------------------------------------------------------------
 

@@ -4,11 +4,12 @@ from library.models.claims import Claim
 from library.models.folders import LibraryRoot, MediaKind
 from library.models.providers import Provider, ProviderName
 from library.models.scans import ScanFailure, ScanJob, ScanState
-from library.models.works import Asset, AssetLocation, Work, WorkCount, WorkKind
+from library.models.works import Asset, AssetLocation, AssetRole, Work, WorkCount, WorkKind
 
 __all__ = [
     "Asset",
     "AssetLocation",
+    "AssetRole",
     "Claim",
     "LibraryRoot",
     "MediaKind",

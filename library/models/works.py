@@ -58,12 +58,18 @@ class WorkCount(models.Model):
 
     def __str__(self):
         return f"{self.works} {self.kind}"
+class AssetRole(models.TextChoices):
+    #: The work itself: the track, the film, the book.
+    MEDIA = "media"
+    #: A subtitle file beside a video (``Film.en.srt``), for players to load with it.
+    SUBTITLE = "subtitle"
 
 
 class Asset(models.Model):
     """One piece of content, identified by its SHA-256; it may lie in several places on disk."""
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="assets")
+    role = models.CharField(max_length=16, choices=AssetRole.choices, default=AssetRole.MEDIA)
     content_hash = models.CharField(max_length=64, unique=True)
     size = models.BigIntegerField()
     mime_type = models.CharField(max_length=100)
