@@ -232,7 +232,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"StreamTypeEnum": "library.ingestion.streams.TYPES"},
+    "ENUM_NAME_OVERRIDES": {
+        "StreamTypeEnum": "library.ingestion.streams.TYPES",
+        "AssetRoleEnum": "library.models.works.AssetRole",
+        "RoleEnum": "security.roles.Role",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "security.schema.add_plain_views",
