@@ -101,7 +101,7 @@ class Listing:
 
 def work_detail():
     """Works with their assets and the assets' locations (and roots), for ``/library/works/{id}``."""
-    locations = AssetLocation.objects.select_related("root").order_by("id")
+    locations = AssetLocation.objects.select_related("root").primary_first()
     return Work.objects.prefetch_related(
         Prefetch("assets", queryset=Asset.objects.order_by("id").prefetch_related(Prefetch("locations", queryset=locations)))
     )

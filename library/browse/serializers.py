@@ -52,8 +52,8 @@ class AdministratorAssetSerializer(AssetSerializer):
         return os.path.join(location.root.path, location.relative_path)
 
     def get_path(self, asset) -> str | None:
-        present = [location for location in asset.locations.all() if location.missing_since is None]
-        chosen = present or list(asset.locations.all())
+        """The primary location (``AssetLocation.objects.primary_first``, as prefetched)."""
+        chosen = asset.locations.all()[:1]
         return self._absolute(chosen[0]) if chosen else None
 
     def get_locations(self, asset) -> list:

@@ -358,7 +358,10 @@ class Scanner:
                     works.record_file_claims(work, claims, now=now, weights=self._source_weights)
                     added_work = work
                     self._added_work_ids.append(work.pk)
-            location_fields = dict(asset=asset, size=size, mtime_ns=mtime_ns, missing_since=None, seen_at=now, relative_path=display_path(rel))
+            location_fields = dict(
+                asset=asset, size=size, mtime_ns=mtime_ns, missing_since=None, seen_at=now, relative_path=display_path(rel),
+                symlink=os.path.islink(os.path.join(self.root_bytes, rel)), utf8_path=_is_utf8(rel),
+            )
             if known is not None:
                 AssetLocation.objects.filter(pk=known.id).update(**location_fields)
                 self.job.updated += 1
@@ -440,6 +443,14 @@ class Scanner:
 
 
 _FINAL_FIELDS = ("state", "error", "finished_at", "current_file", "seen", "added", "updated", "unchanged", "missing", "failed")
+
+
+def _is_utf8(raw):
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _identity(path):

@@ -85,6 +85,14 @@ class Asset(models.Model):
         return f"{self.content_hash[:12]} ({self.mime_type})"
 
 
+class AssetLocationQuerySet(models.QuerySet):
+    def primary_first(self):
+        """Present copies first; among them regular files before symbolic links, and names that
+        are valid UTF-8 before those that are not (a client shows and saves the name it is
+        given), then the oldest. The first is the asset's *primary* location."""
+        return self.order_by(models.F("missing_since").asc(nulls_first=True), "symlink", "-utf8_path", "id")
+
+
 class AssetLocation(models.Model):
     """A file inside a library root that holds an asset's content.
 
@@ -100,6 +108,12 @@ class AssetLocation(models.Model):
     mtime_ns = models.BigIntegerField()
     missing_since = models.DateTimeField(null=True, blank=True)
     seen_at = models.DateTimeField(default=timezone.now)
+    #: The scan met a symbolic link here (to a file inside the root), not the file itself.
+    symlink = models.BooleanField(default=False)
+    #: ``raw_path`` is valid UTF-8, so ``relative_path`` is the name exactly.
+    utf8_path = models.BooleanField(default=True)
+
+    objects = AssetLocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

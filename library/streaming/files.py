@@ -133,11 +133,12 @@ def open_location(location, enabled_roots):
 
 
 def open_asset(asset):
-    """The first usable location of an asset, opened; :class:`FileUnavailable` when none is."""
+    """The first usable location of an asset (the primary one first), opened; :class:`FileUnavailable`
+    when none is."""
     enabled_roots = [os.fsencode(path) for path in LibraryRoot.objects.filter(enabled=True).values_list("path", flat=True)]
     if not enabled_roots:
         raise FileUnavailable()
-    locations = asset.locations.filter(missing_since__isnull=True, root__enabled=True).select_related("root")
+    locations = asset.locations.filter(missing_since__isnull=True, root__enabled=True).select_related("root").primary_first()
     for location in locations:
         try:
             return open_location(location, enabled_roots)
