@@ -11,6 +11,8 @@ BENCHMARKS = [
     "scan",
     "throughput",
     "key_digest",
+    "search",
+    "auth",
     "streaming",
     "scale",
     "hub",

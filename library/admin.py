@@ -9,6 +9,7 @@ from engine.errors import Conflict
 from engine.admin import ReadOnlyAdmin, ReadOnlyInline
 from library.ingestion import services as ingestion
 from library.models import Asset, AssetLocation, LibraryRoot, ScanFailure, ScanJob, Work
+from library.search import search_works
 
 
 @admin.register(LibraryRoot)
@@ -42,8 +43,11 @@ class AssetInline(ReadOnlyInline):
 class WorkAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "year", "artist", "album", "author", "series", "updated_at"]
     list_filter = ["kind"]
-    search_fields = ["search_text"]
+    search_fields = ["search_text"]  # shows the search box; the search itself is the API's
     inlines = [AssetInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_works(queryset, search_term), False
 
 
 class LocationInline(ReadOnlyInline):

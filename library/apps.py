@@ -8,9 +8,13 @@ class LibraryConfig(AppConfig):
         # Lazy for a reason: the task modules register their tasks with library.background as
         # they are imported, and they import models and services, which need the app registry
         # ready (Django's rule for signal receivers too). Services then queue tasks by name.
+        from django.db.models.signals import post_migrate
+
         from engine import startup
-        from library import worker
+        from library import search_index, worker
         from library.ingestion import tasks as ingestion_tasks  # noqa: F401
         from library.providers import tasks as provider_tasks  # noqa: F401
 
         startup.register(worker.start_beside_server)
+        # Django rebuilds a SQLite table to alter it, which drops the search index's triggers.
+        post_migrate.connect(search_index.repair, sender=self, dispatch_uid="library.search_index.repair")

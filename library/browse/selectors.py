@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Sum
 
 from engine.errors import BadInput
 from library.models import Asset, AssetLocation, Work, WorkCount
-from library.search import fold
+from library.search import search_works
 
 #: ``?ordering=`` values clients may use (a leading ``-`` reverses).
 ORDERINGS = {"title", "year", "created_at", "updated_at", "artist", "album", "author", "series", "kind", "id"}
@@ -16,10 +16,7 @@ ASSET_FIELDS = ("id", "mime_type", "size", "duration")
 
 
 def works(*, q=None, kind=None, folder=None, ordering=None):
-    queryset = Work.objects.all()
-    if q:
-        for term in fold(q).split():
-            queryset = queryset.filter(search_text__contains=term)
+    queryset = search_works(Work.objects.all(), q) if q else Work.objects.all()
     if kind:
         queryset = queryset.filter(kind=kind)
     if folder is not None:
