@@ -23,3 +23,22 @@ def run_pending_tasks():
             return ran
         worker.run_task(task_result)
         ran += 1
+
+
+def scan_through_api(client, path, media_kind="mixed"):
+    """Add ``path`` as a library folder and scan it, as an Administrator would through the API;
+    returns the finished job (with its failures)."""
+    folder = client.post("/settings/folders", json={"path": str(path), "media_kind": media_kind})
+    assert folder.status_code == 201, folder.json()
+    queued = client.post("/ingestion/scan", json={"folder_id": folder.json()["id"]})
+    assert queued.status_code == 202, queued.json()
+    run_pending_tasks()
+    return client.get(f"/ingestion/jobs/{queued.json()['id']}").json()
+
+
+def rescan_through_api(client, folder_id):
+    """Scan a library folder again; returns the finished job."""
+    queued = client.post("/ingestion/scan", json={"folder_id": folder_id})
+    assert queued.status_code == 202, queued.json()
+    run_pending_tasks()
+    return client.get(f"/ingestion/jobs/{queued.json()['id']}").json()

@@ -7,7 +7,7 @@ import pytest
 
 from library.ingestion.names import parse_video_path
 from library.models import Work
-from tests.background_tasks import run_pending_tasks
+from tests.background_tasks import scan_through_api
 
 MATROSKA = b"\x1a\x45\xdf\xa3"
 
@@ -72,24 +72,12 @@ def test_an_overlong_name_is_not_parsed():
     assert parse_video_path("x" * 5000 + ".mkv") == {}
 
 
-@pytest.fixture(autouse=True)
-def generous_rate_limit(settings):
-    settings.MEDIA_ENGINE = {**settings.MEDIA_ENGINE, "RATE_GENERAL": "100000/m"}
-
-
-def scan(local, root, media_kind="mixed"):
-    folder = local.post("/settings/folders", json={"path": str(root), "media_kind": media_kind}).json()["id"]
-    assert local.post("/ingestion/scan", json={"folder_id": folder}).status_code == 202
-    run_pending_tasks()
-    return folder
-
-
 def test_a_scanned_film_and_episode_are_named_by_their_file_names(local, client_as, tmp_path):
     root = tmp_path / "videos"
     root.mkdir()
     (root / "The Film (1999).mkv").write_bytes(MATROSKA + b"film")
     (root / "My.Show.S01E02.Pilot.mkv").write_bytes(MATROSKA + b"episode")
-    scan(local, root)
+    scan_through_api(local, root)
     client = client_as("Consumer")
     works = {work["kind"]: work for work in client.get("/library/works").json()["results"]}
     film, episode = works["film"], works["show"]
@@ -102,7 +90,7 @@ def test_file_name_claims_come_from_a_source_of_their_own(local, client_as, tmp_
     root = tmp_path / "videos"
     root.mkdir()
     (root / "The Film (1999).mkv").write_bytes(MATROSKA + b"film")
-    scan(local, root)
+    scan_through_api(local, root)
     film = Work.objects.get()
     history = client_as("Consumer").get(f"/metadata/claims/{film.pk}").json()["results"]
     assert sorted((claim["field"], claim["value"], claim["source"], claim["locked"]) for claim in history) == [

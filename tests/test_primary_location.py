@@ -5,20 +5,8 @@ import os
 
 import pytest
 
-from tests.background_tasks import run_pending_tasks
+from tests.background_tasks import rescan_through_api, scan_through_api
 from tests.media_samples import write_mp3
-
-
-@pytest.fixture(autouse=True)
-def generous_rate_limit(settings):
-    settings.MEDIA_ENGINE = {**settings.MEDIA_ENGINE, "RATE_GENERAL": "100000/m", "RATE_STREAM": "100000/m"}
-
-
-def scan(local, root):
-    folder = local.post("/settings/folders", json={"path": str(root)}).json()["id"]
-    local.post("/ingestion/scan", json={"folder_id": folder})
-    run_pending_tasks()
-    return folder
 
 
 def the_asset(client):
@@ -38,7 +26,7 @@ def test_a_regular_file_comes_before_a_symbolic_link_met_first(local, client_as,
     (root / "Album").mkdir(parents=True)
     write_mp3(root / "Album" / "Song.mp3", title="Song", salt="link")
     os.symlink(root / "Album" / "Song.mp3", root / "A shortcut.mp3")  # listed, and so scanned, first
-    scan(local, root)
+    scan_through_api(local, root)
     admin = client_as("Administrator")
     asset = the_asset(admin)
     assert asset["path"] == str(root / "Album" / "Song.mp3")
@@ -53,7 +41,7 @@ def test_a_valid_utf8_name_comes_before_one_that_is_not(local, client_as, tmp_pa
     bad = os.path.join(os.fsencode(root), b"Gr\xfc\xdfe.mp3")  # Latin-1 bytes: not UTF-8; scanned first
     with open(bad, "wb") as copy:
         copy.write((root / "Sub" / "Grüße.mp3").read_bytes())
-    scan(local, root)
+    scan_through_api(local, root)
     asset = the_asset(client_as("Administrator"))
     assert asset["path"] == str(root / "Sub" / "Grüße.mp3")
     assert streamed_name(client_as("Consumer"), asset) == "inline; filename=\"Gr__e.mp3\"; filename*=UTF-8''Gr%C3%BC%C3%9Fe.mp3"
@@ -66,10 +54,9 @@ def test_without_a_better_copy_the_only_ones_there_are_used(local, client_as, tm
     bad = os.path.join(os.fsencode(root), b"B\xe4d.mp3")
     with open(bad, "wb") as copy:
         copy.write((root / "Sub" / "Good.mp3").read_bytes())
-    folder = scan(local, root)
+    folder = scan_through_api(local, root)["folder_id"]
     (root / "Sub" / "Good.mp3").unlink()
-    local.post("/ingestion/scan", json={"folder_id": folder})
-    run_pending_tasks()
+    rescan_through_api(local, folder)
     asset = the_asset(client_as("Administrator"))
     assert asset["path"] == str(root / "B\\xe4d.mp3")  # shown with the byte escaped, as the scan shows it
     assert [location["missing"] for location in asset["locations"]] == [False, True]

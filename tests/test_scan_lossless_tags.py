@@ -6,13 +6,8 @@ own, which taggers (Mp3tag, foobar2000, dBpoweramp) write and players read.
 
 import pytest
 
-from tests.background_tasks import run_pending_tasks
+from tests.background_tasks import scan_through_api
 from tests.media_samples import tag_id3, write_aiff, write_dsf, write_mp3, write_wav
-
-
-@pytest.fixture(autouse=True)
-def generous_rate_limit(settings):
-    settings.MEDIA_ENGINE = {**settings.MEDIA_ENGINE, "RATE_GENERAL": "100000/m"}
 
 
 @pytest.fixture
@@ -23,10 +18,7 @@ def lossless(local, tmp_path):
     tag_id3(write_aiff(root / "track02.aiff", salt="a"), title="Hyperballad", artist="Björk", album="Post", year=1995, track="4")
     tag_id3(write_dsf(root / "track03.dsf", salt="d"), title="So What", artist="Miles Davis", album="Kind of Blue", year=1959, track="1")
     write_wav(root / "untagged.wav", salt="u")
-    folder = local.post("/settings/folders", json={"path": str(root), "media_kind": "music"}).json()["id"]
-    assert local.post("/ingestion/scan", json={"folder_id": folder}).status_code == 202
-    run_pending_tasks()
-    return folder
+    return scan_through_api(local, root, "music")
 
 
 def search(client, text):
@@ -69,7 +61,5 @@ def test_mp3_tags_are_read_as_before(client_as, local, tmp_path):
     root = tmp_path / "mp3"
     root.mkdir()
     write_mp3(root / "x.mp3", title="Unfinished Sympathy", artist="Massive Attack", album="Blue Lines", year=1991, salt="m")
-    folder = local.post("/settings/folders", json={"path": str(root)}).json()["id"]
-    local.post("/ingestion/scan", json={"folder_id": folder})
-    run_pending_tasks()
+    scan_through_api(local, root)
     assert search(client_as("Consumer"), "sympathy") == [("Unfinished Sympathy", "Massive Attack", "Blue Lines", 1991)]

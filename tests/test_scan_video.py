@@ -8,13 +8,8 @@ import textwrap
 import pytest
 
 from library.ingestion.streams import FIELDS
-from tests.background_tasks import run_pending_tasks
+from tests.background_tasks import scan_through_api
 from tests.servers import require_binary
-
-
-@pytest.fixture(autouse=True)
-def generous_rate_limit(settings):
-    settings.MEDIA_ENGINE = {**settings.MEDIA_ENGINE, "RATE_GENERAL": "100000/m"}
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +57,6 @@ def videos(ffmpeg, tmp_path_factory):
     return root
 
 
-def scan(local, root):
-    folder = local.post("/settings/folders", json={"path": str(root)}).json()["id"]
-    assert local.post("/ingestion/scan", json={"folder_id": folder}).status_code == 202
-    run_pending_tasks()
-    return folder
-
-
 def works_by_title(client):
     listing = client.get("/library/works", params={"ordering": "title"})
     assert listing.status_code == 200, listing.json()
@@ -81,7 +69,7 @@ def stream(**values):
 
 
 def test_matroska_tags_duration_and_tracks(local, client_as, videos):
-    scan(local, videos)
+    scan_through_api(local, videos)
     film = works_by_title(client_as("Consumer"))["The Real Title"]
     # The tag names the film and its year; the file name's year (2001) weighs less.
     assert (film["kind"], film["year"]) == ("film", 1999)
@@ -99,7 +87,7 @@ def test_matroska_tags_duration_and_tracks(local, client_as, videos):
 
 
 def test_webm_tracks_and_a_title_from_the_file_name(local, client_as, videos):
-    scan(local, videos)
+    scan_through_api(local, videos)
     film = works_by_title(client_as("Consumer"))["Webbed"]
     assert film["year"] == 2012
     [asset] = film["assets"]
@@ -111,7 +99,7 @@ def test_webm_tracks_and_a_title_from_the_file_name(local, client_as, videos):
 
 
 def test_mp4_episode_tags_outweigh_its_file_name(local, client_as, videos):
-    scan(local, videos)
+    scan_through_api(local, videos)
     episode = works_by_title(client_as("Consumer"))["Pilot"]
     assert (episode["kind"], episode["series"], episode["year"]) == ("show", "The Real Show", 2004)
     assert (episode["metadata"]["season"], episode["metadata"]["episode"]) == ("1", "2")
@@ -123,7 +111,7 @@ def test_mp4_episode_tags_outweigh_its_file_name(local, client_as, videos):
 
 def test_without_ffprobe_mp4_is_read_by_mutagen_and_matroska_by_its_name(local, client_as, videos, settings):
     settings.MEDIA_ENGINE = {**settings.MEDIA_ENGINE, "FFPROBE": "off"}
-    scan(local, videos)
+    scan_through_api(local, videos)
     works = works_by_title(client_as("Consumer"))
     assert sorted(works) == ["Pilot", "Release Name", "Webbed"]
     episode = works["Pilot"]
@@ -153,7 +141,7 @@ def stand_in_ffprobe(tmp_path):
                          ids=["hangs", "floods", "garbles", "fails"])
 def test_a_misbehaving_ffprobe_leaves_the_file_named_by_its_name(local, client_as, videos, settings, stand_in_ffprobe, body):
     settings.MEDIA_ENGINE = {**settings.MEDIA_ENGINE, "FFPROBE": stand_in_ffprobe(body), "FFPROBE_TIMEOUT": 1}
-    scan(local, videos)
+    scan_through_api(local, videos)
     works = works_by_title(client_as("Consumer"))
     assert sorted(works) == ["My Show S01E09", "Release Name", "Webbed"]
     assert all(work["assets"][0]["streams"] == [] for work in works.values())

@@ -10,7 +10,7 @@ import pytest
 
 from library.ingestion.streams import FIELDS
 from library.models import Asset
-from tests.background_tasks import run_pending_tasks
+from tests.background_tasks import rescan_through_api, scan_through_api
 from tests.servers import EngineServer, engine_environment, manage, require_binary
 
 MATROSKA = b"\x1a\x45\xdf\xa3"
@@ -25,11 +25,6 @@ ASS = (
     "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
     "Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,Hallo.\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def generous_rate_limit(settings):
-    settings.MEDIA_ENGINE = {**settings.MEDIA_ENGINE, "RATE_GENERAL": "100000/m", "RATE_STREAM": "100000/m"}
 
 
 def write_library(root):
@@ -49,15 +44,8 @@ def subtitle(**values):
     return shaped | {"index": 0, "type": "subtitle", "external": True} | values
 
 
-def scan(local, root):
-    folder = local.post("/settings/folders", json={"path": str(root)}).json()["id"]
-    response = local.post("/ingestion/scan", json={"folder_id": folder})
-    run_pending_tasks()
-    return local.get(f"/ingestion/jobs/{response.json()['id']}").json()
-
-
 def test_subtitles_beside_a_video_are_assets_of_its_work(local, client_as, tmp_path):
-    job = scan(local, write_library(tmp_path / "films"))
+    job = scan_through_api(local, write_library(tmp_path / "films"))
     client = client_as("Consumer")
     [film] = client.get("/library/works").json()["results"]
     assert (film["title"], film["year"]) == ("Film", 2010)
@@ -78,7 +66,7 @@ def test_subtitles_beside_a_video_are_assets_of_its_work(local, client_as, tmp_p
 
 
 def test_subtitles_are_streamed_with_the_types_players_expect(local, client_as, tmp_path):
-    scan(local, write_library(tmp_path / "films"))
+    scan_through_api(local, write_library(tmp_path / "films"))
     client = client_as("Consumer")
     [film] = client.get("/library/works").json()["results"]
     by_type = {asset["mime_type"]: asset["id"] for asset in client.get(f"/library/works/{film['id']}").json()["assets"]}
@@ -91,13 +79,9 @@ def test_subtitles_are_streamed_with_the_types_players_expect(local, client_as, 
 
 def test_a_rescan_keeps_the_subtitles_and_takes_in_a_new_one(local, client_as, tmp_path):
     root = write_library(tmp_path / "films")
-    folder = local.post("/settings/folders", json={"path": str(root)}).json()["id"]
-    local.post("/ingestion/scan", json={"folder_id": folder})
-    run_pending_tasks()
+    folder = scan_through_api(local, root)["folder_id"]
     (root / "Film (2010).de.srt").write_text(SRT.replace("Hello", "Hallo"))
-    job = local.post("/ingestion/scan", json={"folder_id": folder}).json()
-    run_pending_tasks()
-    job = local.get(f"/ingestion/jobs/{job['id']}").json()
+    job = rescan_through_api(local, folder)
     assert (job["added"], job["unchanged"]) == (1, 5)
     [film] = client_as("Consumer").get("/library/works").json()["results"]
     languages = [asset["streams"][0]["language"] for asset in film["assets"] if asset["role"] == "subtitle"]
