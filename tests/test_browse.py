@@ -131,6 +131,8 @@ def test_the_total_follows_scans_deletions_and_kinds_without_counting_the_table(
     assert local.delete(f"/settings/folders/{library['music']}").status_code == 204
     assert totals(client) == {"": 1, "kind=music": 0, "kind=book": 0, "kind=film": 1, "page_size=1": 1, "q=love": 0}
     assert Work.objects.count() == 1
+
+
 def test_the_django_admin_searches_works_as_the_api_does(client, library):
     from django.contrib.auth import get_user_model
 
