@@ -19,7 +19,7 @@ from django.db import DatabaseError, transaction
 logger = logging.getLogger(__name__)
 
 TABLE = "library_work_search"
-MIGRATION = ("library", "0007_work_search_index")
+MIGRATION = ("library", "0008_work_search_index")
 _SQLITE_TABLE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
     "search_text, content='library_work', content_rowid='id', tokenize='trigram')"

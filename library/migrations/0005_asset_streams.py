@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0003_profile_moves_to_security'),
+        ('library', '0004_work_counts_and_title_indexes'),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("library", "0006_location_primary_order"),
+        ("library", "0007_location_primary_order"),
     ]
 
     operations = [migrations.RunPython(install, uninstall)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0004_asset_streams'),
+        ('library', '0005_asset_streams'),
     ]
 
     operations = [

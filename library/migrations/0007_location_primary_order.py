@@ -22,7 +22,7 @@ def describe_existing_locations(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("library", "0005_asset_role"),
+        ("library", "0006_asset_role"),
     ]
 
     operations = [
