@@ -48,7 +48,14 @@ def test_migrate_puts_back_the_triggers_a_table_rebuild_dropped(tmp_path):
     env = engine_environment(tmp_path / "data")
     database = tmp_path / "data" / "engine.sqlite3"
     manage(env, "migrate", "--no-input")
-    expected = ["library_work_search_delete", "library_work_search_insert", "library_work_search_update"]
+    expected = [
+        "library_work_counted",
+        "library_work_recounted",
+        "library_work_search_delete",
+        "library_work_search_insert",
+        "library_work_search_update",
+        "library_work_uncounted",
+    ]
     assert triggers(database) == expected
     manage(env, "shell", "-c", ALTER_THEN_WRITE)
     assert triggers(database) == []  # what Django's table rebuild leaves
@@ -56,5 +63,7 @@ def test_migrate_puts_back_the_triggers_a_table_rebuild_dropped(tmp_path):
     manage(env, "migrate", "--no-input")
     assert triggers(database) == expected
     assert found(database, "change") == ["After The Change", "Before The Change"]
+    with sqlite3.connect(database) as connection:  # the work written without triggers is counted
+        assert connection.execute("SELECT kind, works FROM library_workcount").fetchall() == [("music", 2)]
     with sqlite3.connect(database) as connection:
         connection.execute("INSERT INTO library_work_search(library_work_search, rank) VALUES ('integrity-check', 1)")

@@ -12,7 +12,7 @@ ORDERINGS = {"title", "year", "created_at", "updated_at", "artist", "album", "au
 
 #: What a listed work shows (``WorkSerializer`` documents it), read as plain values.
 WORK_FIELDS = ("id", "title", "kind", "year", "artist", "album", "author", "series", "metadata", "created_at", "updated_at")
-ASSET_FIELDS = ("id", "mime_type", "size", "duration")
+ASSET_FIELDS = ("id", "role", "mime_type", "size", "duration", "streams")
 
 
 def works(*, q=None, kind=None, folder=None, ordering=None):

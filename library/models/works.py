@@ -48,7 +48,7 @@ class Work(models.Model):
 class WorkCount(models.Model):
     """How many works of each kind the library holds.
 
-    Kept by database triggers on ``library_work`` (migration 0004), in the transaction of every
+    Kept by database triggers on ``library_work`` (``library.work_counts``), in the transaction of every
     insert, delete or change of kind, whatever code makes it: a page of ``/library/works``
     reports its total from here instead of counting a table that grows with the library.
     """
