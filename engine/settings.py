@@ -46,6 +46,17 @@ MEDIA_ENGINE = {
     # mutagen only (no Matroska), anything else is the program's path. Seconds per file.
     "FFPROBE": env.text("FFPROBE", ""),
     "FFPROBE_TIMEOUT": env.integer("FFPROBE_TIMEOUT", 30),
+    # Files are sniffed, hashed and parsed in a pool of sandboxed worker processes (0: one per
+    # core). Each file may take this much CPU time and wall time (plus an allowance for its size)
+    # in a worker limited to this much address space; a file that needs more is marked failed.
+    "SCAN_WORKERS": env.integer("SCAN_WORKERS", 0),
+    "SCAN_CPU_LIMIT": env.integer("SCAN_CPU_LIMIT", 5),
+    "SCAN_FILE_TIMEOUT": env.integer("SCAN_FILE_TIMEOUT", 8),
+    "SCAN_MEMORY_LIMIT": env.integer("SCAN_MEMORY_LIMIT", 256),
+    # Library folders are watched for changes; a full rescan of each runs this often anyway (and is
+    # what finds changes where watching is off or impossible). 0 turns periodic rescans off.
+    "WATCH": env.flag("WATCH", True),
+    "SCAN_INTERVAL": env.integer("SCAN_INTERVAL", 3600),
     # "nginx": the engine checks the caller and the file, nginx sends the bytes (X-Accel-Redirect).
     "STREAM_OFFLOAD": env.text("STREAM_OFFLOAD", "").lower(),
     "STREAM_OFFLOAD_PREFIX": env.text("STREAM_OFFLOAD_PREFIX", "/_protected").rstrip("/"),
@@ -164,7 +175,9 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL and MEDIA_ENGINE["WORKERS"] <= 1:
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Scans and provider look-ups have queues (and workers) of their own, so neither waits for the
+# other; "default" holds the short provider probes and re-resolutions.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["scans", "lookups", "default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

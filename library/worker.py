@@ -1,12 +1,17 @@
 """Running queued background tasks (scans, provider look-ups) with django-tasks-db's own worker.
 
-Embedded default (``MEDIA_ENGINE_TASK_WORKER=inprocess``): ``manage.py serve`` starts
-:func:`start_in_process_worker`, a daemon thread running the same ``Worker`` loop that
+Each queue has a worker of its own, so no kind of work waits behind another: ``scans`` (library
+scans, which a user waits for), ``lookups`` (provider look-ups, paced by the providers' rate
+limits: MusicBrainz allows one request a second) and ``default`` (provider probes,
+re-resolution). Embedded default (``MEDIA_ENGINE_TASK_WORKER=inprocess``): ``manage.py serve``
+runs one thread per queue (:func:`start_in_process_workers`), each the same ``Worker`` loop that
 ``manage.py db_worker`` runs. Scaled (``external``): the serve process runs no tasks and
-``manage.py db_worker`` processes do.
+``manage.py db_worker --queue-name <queue>`` processes do, as many per queue as wanted.
 """
 
+import fcntl
 import logging
+import os
 import threading
 
 from django.conf import settings
@@ -20,38 +25,82 @@ from library.ingestion.services import recover_interrupted_scans, recover_stale_
 
 logger = logging.getLogger(__name__)
 BACKEND = "default"
+#: Queue → seconds an idle worker waits before looking again. A scan asked for starts within a
+#: second (the issue's bound), so its queue is looked at four times a second.
+QUEUES = {"scans": 0.25, "lookups": 1.0, "default": 1.0}
+#: Held (``flock``) by a process whose in-process workers run scans: ``manage.py scan`` hands its
+#: scan to that process, whose hub the clients are connected to (see the command).
+LOCK_NAME = "task-worker.lock"
+_lock = []
 
 
-def make_worker(*, batch, interval=1.0):
+def make_worker(*, batch, queues=("*",), interval=1.0):
     return Worker(
-        queue_names=["*"],
+        queue_names=list(queues),
         interval=interval,
         batch=batch,
         backend_name=BACKEND,
         startup_delay=False,
         max_tasks=None,
-        worker_id=f"inprocess-{get_random_string(16)}",
+        worker_id=f"inprocess-{'-'.join(queues).replace('*', 'all')}-{get_random_string(12)}",
         excluded_queue_names=[],
     )
 
 
-def start_in_process_worker(*, interval=1.0):
-    """Recover interrupted scans, then run the worker loop in a daemon thread; returns the thread.
+def start_in_process_workers():
+    """Recover interrupted scans, then run one worker thread per queue; returns the threads.
 
-    On the embedded database this thread is the engine's only worker, so a scan still marked
+    On the embedded database these threads are the engine's only workers, so a scan still marked
     RUNNING was left by a process that is gone and is re-queued at once. On a shared database
     another host's worker may be running it: only scans whose heartbeat is stale are taken.
     """
+    _hold_lock()
     if settings.MEDIA_ENGINE["EMBEDDED_DATABASE"]:
         recover_interrupted_scans()
     else:
         recover_stale_scans()
-    worker = make_worker(batch=False, interval=interval)
-    thread = threading.Thread(target=worker.run, name="task-worker", daemon=True)
-    thread.worker = worker
-    thread.start()
-    logger.info("In-process task worker started (%s)", worker.worker_id)
-    return thread
+    threads = []
+    for queue, wait in QUEUES.items():
+        worker = make_worker(batch=False, queues=(queue,), interval=wait)
+        thread = threading.Thread(target=worker.run, name=f"task-worker-{queue}", daemon=True)
+        thread.worker = worker
+        thread.start()
+        threads.append(thread)
+        logger.info("In-process task worker for the %s queue started (%s)", queue, worker.worker_id)
+    return threads
+
+
+def lock_path():
+    return os.path.join(settings.MEDIA_ENGINE["DATA_DIR"], LOCK_NAME)
+
+
+def _hold_lock():
+    """Take the data directory's task-worker lock for the life of this process (never released:
+    the kernel drops it when the process ends, however it ends)."""
+    fd = os.open(lock_path(), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        logger.warning("Another process of this data directory already runs in-process task workers.")
+        return
+    _lock.append(fd)
+
+
+def in_process_workers_running():
+    """Whether a process (a running ``manage.py serve``) runs in-process workers for this data
+    directory: its lock is held."""
+    try:
+        fd = os.open(lock_path(), os.O_RDWR | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def start_scan_watchdog():
@@ -69,12 +118,12 @@ def start_scan_watchdog():
 def start_beside_server():
     """What ``manage.py serve`` starts in its process (registered with :mod:`engine.startup`).
 
-    Embedded default: queued tasks run in a thread of this process (which also re-queues scans
-    a killed process left RUNNING); ``external`` leaves them to db_worker. In both modes: a scan
-    whose worker was killed is re-queued once its heartbeat is stale.
+    Embedded default: one task worker thread per queue (which also re-queue scans a killed
+    process left RUNNING); ``external`` leaves the tasks to db_worker. In both modes: a scan whose
+    worker was killed is re-queued once its heartbeat is stale.
     """
     if startup.tasks_run_in_process():
-        start_in_process_worker()
+        start_in_process_workers()
     start_scan_watchdog()
 
 

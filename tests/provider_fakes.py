@@ -31,7 +31,10 @@ class FakeProvider:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 parts = urlsplit(self.path)
-                fake.requests.append({"path": parts.path, "query": parse_qs(parts.query), "headers": dict(self.headers)})
+                fake.requests.append({
+                    "path": parts.path, "query": parse_qs(parts.query), "headers": dict(self.headers),
+                    "at": time.monotonic(),
+                })
                 replies = fake.routes.get(parts.path)
                 reply = (replies.pop(0) if len(replies) > 1 else replies[0]) if replies else Reply(404, {"status_code": 34})
                 if reply.delay:
