@@ -47,12 +47,13 @@ MEDIA_ENGINE = {
     "FFPROBE": env.text("FFPROBE", ""),
     "FFPROBE_TIMEOUT": env.integer("FFPROBE_TIMEOUT", 30),
     # Files are sniffed, hashed and parsed in a pool of sandboxed worker processes (0: one per
-    # core). Each file may take this much CPU time and wall time (plus an allowance for its size)
-    # in a worker limited to this much address space; a file that needs more is marked failed.
+    # core). Parsing a file may take this much CPU time and wall time (hashing it, as much again
+    # plus an allowance for its size) in a worker limited to this much address space (MiB); a
+    # file that needs more is marked failed.
     "SCAN_WORKERS": env.integer("SCAN_WORKERS", 0),
     "SCAN_CPU_LIMIT": env.integer("SCAN_CPU_LIMIT", 5),
-    "SCAN_FILE_TIMEOUT": env.integer("SCAN_FILE_TIMEOUT", 8),
-    "SCAN_MEMORY_LIMIT": env.integer("SCAN_MEMORY_LIMIT", 256),
+    "SCAN_FILE_TIMEOUT": env.integer("SCAN_FILE_TIMEOUT", 5),
+    "SCAN_MEMORY_LIMIT": env.integer("SCAN_MEMORY_LIMIT", 192),
     # Library folders are watched for changes; a full rescan of each runs this often anyway (and is
     # what finds changes where watching is off or impossible). 0 turns periodic rescans off.
     "WATCH": env.flag("WATCH", True),

@@ -11,6 +11,8 @@ from intercom import events as hub
 
 def _counts(job):
     return {
+        "total": job.total,
+        "percent": job.percent,
         "seen": job.seen,
         "added": job.added,
         "updated": job.updated,
@@ -20,10 +22,19 @@ def _counts(job):
     }
 
 
+#: Paths an incremental scan names in its IngestionStarted event, at most.
+SCOPE_SHOWN = 100
+
+
 def scan_started(job):
+    scope = job.scope
     hub.publish(
         "IngestionStarted",
-        {"jobId": job.pk, "folderId": job.folder_id, "path": job.folder.path},
+        {
+            "jobId": job.pk, "folderId": job.folder_id, "path": job.folder.path, "trigger": job.trigger,
+            "paths": None if scope is None else [path.decode("utf-8", "backslashreplace") for path in scope[:SCOPE_SHOWN]],
+            "attempts": job.attempts,
+        },
         audience=hub.ADMINISTRATORS,
     )
 
@@ -40,7 +51,8 @@ def scan_completed(job):
     duration = (job.finished_at - job.started_at).total_seconds() if job.started_at and job.finished_at else None
     hub.publish(
         "IngestionCompleted",
-        {"jobId": job.pk, "folderId": job.folder_id, **_counts(job), "durationSeconds": duration},
+        {"jobId": job.pk, "folderId": job.folder_id, "trigger": job.trigger, **_counts(job),
+         "attempts": job.attempts, "durationSeconds": duration},
         audience=hub.ADMINISTRATORS,
     )
 
@@ -48,7 +60,8 @@ def scan_completed(job):
 def scan_failed(job):
     hub.publish(
         "IngestionFailed",
-        {"jobId": job.pk, "folderId": job.folder_id, "error": job.error, **_counts(job)},
+        {"jobId": job.pk, "folderId": job.folder_id, "trigger": job.trigger, "error": job.error, **_counts(job),
+         "attempts": job.attempts},
         audience=hub.ADMINISTRATORS,
     )
 

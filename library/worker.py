@@ -21,7 +21,9 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from engine import startup
 from library.ingestion.heartbeat import interval
+from library.ingestion.schedule import start_periodic_rescans
 from library.ingestion.services import recover_interrupted_scans, recover_stale_scans
+from library.ingestion.watching import start_watching
 
 logger = logging.getLogger(__name__)
 BACKEND = "default"
@@ -119,12 +121,15 @@ def start_beside_server():
     """What ``manage.py serve`` starts in its process (registered with :mod:`engine.startup`).
 
     Embedded default: one task worker thread per queue (which also re-queue scans a killed
-    process left RUNNING); ``external`` leaves the tasks to db_worker. In both modes: a scan whose
-    worker was killed is re-queued once its heartbeat is stale.
+    process left RUNNING); ``external`` leaves the tasks to db_worker. In both modes: the watchdog
+    that re-queues scans whose worker died, the watcher of library folders and the periodic
+    rescans.
     """
     if startup.tasks_run_in_process():
         start_in_process_workers()
     start_scan_watchdog()
+    start_watching()
+    start_periodic_rescans()
 
 
 def _watch_scans(period):

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.process_memory import descendants
 from tests.servers import EngineServer, engine_environment, manage, migrate
 
 #: Large enough that hashing it leaves a comfortable window, small enough to keep the suite fast.
@@ -65,12 +66,15 @@ def media_tree(root, *, albums=3, tracks=20, big=None, big_size=BIG_FILE_SIZE):
 
 
 def open_paths(pid):
-    """The paths of the files process ``pid`` has open now."""
+    """The paths of the files process ``pid`` and its descendants have open now (a scan's files
+    are read by its reader processes)."""
     found = set()
-    folder = Path(f"/proc/{pid}/fd")
-    for entry in folder.iterdir() if folder.exists() else ():
+    for member in descendants(pid):
+        folder = Path(f"/proc/{member}/fd")
         with contextlib.suppress(OSError):
-            found.add(os.readlink(entry))
+            for entry in folder.iterdir():
+                with contextlib.suppress(OSError):
+                    found.add(os.readlink(entry))
     return found
 
 

@@ -132,6 +132,8 @@ def engine_environment(data_dir, **settings):
     env["PYTHONUNBUFFERED"] = "1"
     # Look-ups queued after a scan must not reach the real providers from a test server.
     env["MEDIA_ENGINE_TMDB_URL"] = env["MEDIA_ENGINE_MUSICBRAINZ_URL"] = "http://127.0.0.1:9"
+    # Scans start when a test asks for them: the watching tests turn the watcher on themselves.
+    env["MEDIA_ENGINE_WATCH"] = "false"
     for name, value in settings.items():
         env[f"MEDIA_ENGINE_{name}"] = str(value)
     return env

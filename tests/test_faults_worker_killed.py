@@ -52,6 +52,11 @@ def test_scan_of_a_killed_worker_is_finished_by_another_with_no_duplicate_or_los
         finished = engine.wait_for_job(job_id)
 
     assert finished["state"] == "completed", finished
+    # The restart is counted, the job reads as it ended (no leftover error), and it started when
+    # it first started.
+    assert (finished["attempts"], finished["error"]) == (2, "")
+    assert finished["started_at"] == interrupted["started_at"]
+    assert finished["seen"] == finished["added"] + finished["updated"] + finished["unchanged"] + finished["failed"]
     present, missing, assets = engine.locations()
     on_disk = {str(library / name) for name in files}
     assert set(present) == on_disk
@@ -85,5 +90,5 @@ def test_a_live_worker_hashing_longer_than_the_stale_period_keeps_its_scan(engin
     folder = engine.add_folder(library)
     with TaskWorker(engine.env, worker_id="slow-but-alive"), TaskWorker(engine.env, worker_id="idle"):
         job = engine.wait_for_job(engine.start_scan(folder))
-    assert (job["state"], job["added"], job["error"]) == ("completed", 1, "")
+    assert (job["state"], job["added"], job["error"], job["attempts"]) == ("completed", 1, "", 1)
     assert task_states(engine) == ["SUCCESSFUL"]  # one task: never re-queued

@@ -16,12 +16,11 @@ import os
 import re
 import selectors
 import shutil
-import signal
 import subprocess
 import time
 from dataclasses import dataclass
 
-from library.ingestion import streams
+from library.ingestion import limits, streams
 from library.ingestion.languages import language_code
 from library.ingestion.tags import TagError
 
@@ -94,7 +93,7 @@ def run_ffprobe(fd, demuxer, *, binary, timeout, max_output):
     try:
         process = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, pass_fds=(fd,),
-            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}, start_new_session=True,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}, preexec_fn=limits.allow_program,
         )
     except OSError as error:
         raise ProbeError(f"ffprobe could not be started: {error.strerror or error}") from error
@@ -119,11 +118,9 @@ def run_ffprobe(fd, demuxer, *, binary, timeout, max_output):
         raise ProbeError(f"ffprobe took longer than {timeout:g} s") from None
     finally:
         if process.poll() is None:
-            # The child leads a session of its own: whatever it started goes with it.
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            # It stays in the reader's process group, so a reader killed at its deadline takes
+            # ffprobe with it; here the reader itself gives up on it.
+            process.kill()
             process.wait()
         process.stdout.close()
     if returncode != 0:

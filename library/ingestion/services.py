@@ -12,17 +12,18 @@ from engine.errors import Conflict
 from library import background
 from library.ingestion.heartbeat import stale_after
 from library.ingestion.scanner import Scanner
-from library.models import LibraryRoot, ScanJob, ScanState
+from library.models import LibraryRoot, ScanJob, ScanState, ScanTrigger
 
 logger = logging.getLogger(__name__)
 ACTIVE = (ScanState.QUEUED, ScanState.RUNNING)
 
 
-def _new_job(folder):
+def _new_job(folder, *, trigger=ScanTrigger.MANUAL, paths=None):
     """A queued job for ``folder``, or :class:`Conflict` when one is already queued or running.
 
     The folder row is locked first (PostgreSQL) and SQLite's IMMEDIATE transactions serialise
     writers; the partial unique constraint ``one_active_scan_per_folder`` is the last word.
+    ``paths`` (raw relative paths) limits the scan to them.
     """
     LibraryRoot.objects.select_for_update().filter(pk=folder.pk).first()
     if not folder.enabled:
@@ -30,21 +31,23 @@ def _new_job(folder):
     active = ScanJob.objects.filter(folder=folder, state__in=ACTIVE).first()
     if active is not None:
         raise Conflict(f"A scan of this folder is already {active.state} (job {active.pk}).", "scan_in_progress")
+    scope = None if paths is None else b"\0".join(sorted(set(paths)))
     try:
         with transaction.atomic():
-            return ScanJob.objects.create(folder=folder)
+            return ScanJob.objects.create(folder=folder, trigger=trigger, paths=scope)
     except IntegrityError:
         raise Conflict("A scan of this folder is already queued or running.", "scan_in_progress") from None
 
 
-def queue_scan(folder):
-    """Queue a background scan of ``folder``; the job and its task row commit together.
+def queue_scan(folder, *, trigger=ScanTrigger.MANUAL, paths=None):
+    """Queue a background scan of ``folder`` (or of ``paths`` under it); the job and its task row
+    commit together.
 
     A scan of the folder whose worker died is re-queued first, so the answer is the truthful
     "already queued" rather than a scan that never ends."""
     recover_stale_scans(folder=folder)
     with transaction.atomic():
-        job = _new_job(folder)
+        job = _new_job(folder, trigger=trigger, paths=paths)
         result = background.enqueue("scan_folder", job.pk)
         job.task_id = str(result.id)
         job.save(update_fields=["task_id"])
@@ -70,14 +73,19 @@ def start_foreground_scan(folder):
 
 def run_job(job_id, *, on_progress=None):
     """Run a queued job to its end. A job that is no longer queued (already run, or recovered
-    and re-queued under a new task) is left alone."""
+    and re-queued under a new task) is left alone. ``started_at`` stays the first start; every
+    start counts in ``attempts``."""
     with transaction.atomic():
         job = ScanJob.objects.select_for_update().select_related("folder").filter(pk=job_id).first()
         if job is None or job.state != ScanState.QUEUED:
             return job.state if job else "missing"
+        now = timezone.now()
         job.state = ScanState.RUNNING
-        job.started_at = timezone.now()
-        job.save(update_fields=["state", "started_at"])
+        job.started_at = job.started_at or now
+        job.heartbeat_at = now
+        job.attempts += 1
+        job.error = ""
+        job.save(update_fields=["state", "started_at", "heartbeat_at", "attempts", "error"])
     return Scanner(job, on_progress=on_progress).run().state
 
 
@@ -122,9 +130,8 @@ def _requeue(job, still):
     now = timezone.now()
     with transaction.atomic():
         taken = still.filter(pk=job.pk, state=ScanState.RUNNING, task_id=job.task_id).update(
-            state=ScanState.QUEUED, error="Re-queued after the process running it stopped.",
-            seen=0, added=0, updated=0, unchanged=0, missing=0, failed=0,
-            current_file="", started_at=None, heartbeat_at=None,
+            state=ScanState.QUEUED, total=None, seen=0, added=0, updated=0, unchanged=0, missing=0, failed=0,
+            current_file="", heartbeat_at=None,
         )
         if not taken:
             return False

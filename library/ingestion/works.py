@@ -7,12 +7,8 @@ file says.
 
 import os
 
-from django.utils import timezone
-
 from library.ingestion import names
-from library.metadata.fields import InvalidClaim, normalise
-from library.metadata.services import resolve_work
-from library.models import Claim, MediaKind, WorkKind
+from library.models import MediaKind, WorkKind
 
 EMBEDDED_SOURCE = "embedded"
 #: What the file's name (and folders) say: weighed below the tags (see ``resolution.FIXED_WEIGHTS``).
@@ -72,27 +68,3 @@ def file_claims(media_type, root_kind, relative_path, tags):
     from_name.setdefault("title", os.path.splitext(name)[0].strip() or name)
     from_name = {key: value for key, value in from_name.items() if key not in embedded}
     return kind, {EMBEDDED_SOURCE: embedded, FILENAME_SOURCE: from_name}
-
-
-def record_file_claims(work, claims, *, now=None, weights=None):
-    """One claim per ``{source: {field: value}}`` value, then the work resolved from its claims.
-
-    Values read from files are never locked, so a crafted file cannot pin metadata; a value a
-    field cannot hold (an unknown tag, a year that is not a number) is left out, not fatal.
-    """
-    now = now or timezone.now()
-    made = []
-    for source, values in claims.items():
-        for field, value in values.items():
-            try:
-                text = normalise(field, value)
-            except InvalidClaim:
-                continue
-            made.append(Claim(
-                work=work, field=field, value=text, source=source, confidence=EMBEDDED_CONFIDENCE,
-                locked=False, claimed_by=CLAIMED_BY, claimed_at=now,
-            ))
-    Claim.objects.bulk_create(made)
-    resolve_work(work, weights=weights)
-    work.refresh_from_db()
-    return work

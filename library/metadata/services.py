@@ -68,25 +68,68 @@ def resolve_work(work, fields=None, weights=None):
         if fields is not None:
             claims = claims.filter(field__in=list(fields))
         resolved = canonical_values([ClaimRecord.of(claim) for claim in claims], weights or source_weights())
-        changed = {}
-        metadata = dict(work.metadata or {})
-        for field, value in resolved.items():
-            if field in COLUMN_FIELDS:
-                new = column_value(field, value)
-                if getattr(work, field) != new:
-                    setattr(work, field, new)
-                    changed[field] = new
-            elif value is None:
-                if metadata.pop(field, None) is not None:
-                    changed[field] = None
-            elif metadata.get(field) != value:
-                metadata[field] = value
-                changed[field] = value
+        changed = _apply(work, resolved)
         if changed:
-            work.metadata = metadata
-            work.search_text = search_text(work)
             work.updated_at = timezone.now()
             work.save(update_fields=[*COLUMN_FIELDS, "metadata", "search_text", "updated_at"])
+    return changed
+
+
+def create_works(new_works, *, confidence, claimed_by, weights=None):
+    """New works, each with one unlocked claim per value it states, resolved by the same rule
+    as :func:`resolve_work` before they are written: ``new_works`` is
+    ``[(kind, {source: {field: value}})]`` (a file's tags and what its name says, say).
+
+    For the scanner, which takes in thousands of files: the works and their claims are written
+    in two statements, not a resolve per work. A value a field cannot hold is left out.
+    """
+    weights = weights or source_weights()
+    now = timezone.now()
+    confidence = min(max(float(confidence), 0.0), 1.0)
+    works, claims = [], []
+    for kind, by_source in new_works:
+        stated = []
+        for source, values in by_source.items():
+            for field, value in values.items():
+                try:
+                    stated.append(Claim(
+                        field=field, value=normalise(field, value), source=source, confidence=confidence,
+                        locked=False, claimed_by=claimed_by[:200], claimed_at=now,
+                    ))
+                except InvalidClaim:
+                    continue
+        work = Work(kind=kind, created_at=now, updated_at=now)
+        _apply(work, canonical_values([ClaimRecord.of(claim) for claim in stated], weights))
+        works.append(work)
+        claims.append(stated)
+    Work.objects.bulk_create(works)
+    for work, stated in zip(works, claims):
+        for claim in stated:
+            claim.work = work
+    Claim.objects.bulk_create([claim for stated in claims for claim in stated])
+    return works
+
+
+def _apply(work, resolved):
+    """Set ``work``'s canonical columns, metadata and search text from ``resolved``; return what
+    changed. The one place canonical values are written."""
+    changed = {}
+    metadata = dict(work.metadata or {})
+    for field, value in resolved.items():
+        if field in COLUMN_FIELDS:
+            new = column_value(field, value)
+            if getattr(work, field) != new:
+                setattr(work, field, new)
+                changed[field] = new
+        elif value is None:
+            if metadata.pop(field, None) is not None:
+                changed[field] = None
+        elif metadata.get(field) != value:
+            metadata[field] = value
+            changed[field] = value
+    if changed:
+        work.metadata = metadata
+        work.search_text = search_text(work)
     return changed
 
 

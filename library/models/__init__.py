@@ -3,7 +3,7 @@
 from library.models.claims import Claim
 from library.models.folders import LibraryRoot, MediaKind
 from library.models.providers import Provider, ProviderName
-from library.models.scans import ScanFailure, ScanJob, ScanState
+from library.models.scans import ScanFailure, ScanJob, ScanState, ScanTrigger
 from library.models.works import Asset, AssetLocation, AssetRole, Work, WorkCount, WorkKind
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "ScanFailure",
     "ScanJob",
     "ScanState",
+    "ScanTrigger",
     "Work",
     "WorkCount",
     "WorkKind",

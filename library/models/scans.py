@@ -9,11 +9,30 @@ class ScanState(models.TextChoices):
     FAILED = "failed"
 
 
+class ScanTrigger(models.TextChoices):
+    #: Asked for: ``POST /ingestion/scan``, ``manage.py scan``.
+    MANUAL = "manual"
+    #: Files under the folder changed (``library.ingestion.watching``); the job names them.
+    WATCH = "watch"
+    #: The periodic full rescan (``MEDIA_ENGINE_SCAN_INTERVAL``).
+    SCHEDULE = "schedule"
+
+
 class ScanJob(models.Model):
-    """One scan of one library root, with the progress clients poll or receive over the hub."""
+    """One scan of one library root, with the progress clients poll or receive over the hub.
+
+    ``seen`` is always ``added + updated + unchanged + failed``; ``total`` is what the walk
+    counted before the scan began (None while it counts) and becomes ``seen`` when the scan
+    completes, so a progress bar drawn from the two ends at 100 %.
+    """
 
     folder = models.ForeignKey("library.LibraryRoot", on_delete=models.CASCADE, related_name="scan_jobs")
     state = models.CharField(max_length=16, choices=ScanState.choices, default=ScanState.QUEUED)
+    trigger = models.CharField(max_length=16, choices=ScanTrigger.choices, default=ScanTrigger.MANUAL)
+    #: The raw relative paths (NUL-separated bytes) an incremental scan is limited to; None for
+    #: a scan of the whole folder.
+    paths = models.BinaryField(null=True, blank=True, editable=False)
+    total = models.PositiveIntegerField(null=True, blank=True)
     seen = models.PositiveIntegerField(default=0)
     added = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
@@ -25,7 +44,10 @@ class ScanJob(models.Model):
     #: The django-tasks result id of the task that runs this scan (empty for ``manage.py scan``).
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    #: When the job first started running; a job re-queued after its worker died keeps it.
     started_at = models.DateTimeField(null=True, blank=True)
+    #: How many times the job started running (more than 1: re-queued after a worker died).
+    attempts = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     #: Written every few seconds while the scan runs; a RUNNING job whose heartbeat has gone
     #: stale lost its worker and is re-queued (``library.ingestion.services.recover_stale_scans``).
@@ -46,6 +68,23 @@ class ScanJob(models.Model):
     @property
     def active(self):
         return self.state in (ScanState.QUEUED, ScanState.RUNNING)
+
+    @property
+    def scope(self):
+        """The raw relative paths this scan is limited to, or None for the whole folder."""
+        return None if self.paths is None else bytes(self.paths).split(b"\0")
+
+    @property
+    def percent(self):
+        """How far the scan is, 0-100; None while the walk is still counting. Only a completed
+        scan reads 100."""
+        if self.state == ScanState.COMPLETED:
+            return 100
+        if self.total is None:
+            return None
+        if self.total == 0:
+            return 0
+        return min(99, self.seen * 100 // self.total)
 
     def __str__(self):
         return f"scan {self.pk} of {self.folder_id} ({self.state})"

@@ -1,43 +1,36 @@
-"""``manage.py scan [FOLDER]``: scan a library folder in the foreground, with a progress bar.
+"""``manage.py scan [FOLDER]``: scan library folders, with a progress bar that ends at 100 %.
 
-FOLDER is a folder id or its path; without it every enabled folder is scanned in turn. The scan
-is the same one the background task runs, and it counts as the folder's one active scan.
+FOLDER is a folder id or its path; without it every enabled folder is scanned in turn. Hub
+clients see these scans like any other (``IngestionStarted``, ``IngestionProgress``, ...):
+
+- when a ``manage.py serve`` of this data directory runs the task workers itself (the embedded
+  default), the command queues the scan and that server runs it, so its events come from the
+  process the clients are connected to (an in-memory channel layer cannot carry them from here);
+- otherwise the command runs the scan itself, and its events go through the channel layer:
+  Redis reaches every server's clients; on the in-memory layer no server is running, so no
+  client is connected to miss them.
+
+Either way the scan is the same one the API starts, and it counts as the folder's one active scan.
 """
 
 import os
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from engine.errors import Conflict
-from library.ingestion import detect, services
-from library.models import LibraryRoot
+from library.ingestion import services
+from library.models import LibraryRoot, ScanJob
+from library.worker import in_process_workers_running
 
 BAR_WIDTH = 30
-
-
-def _candidates(root):
-    """How many files with a media extension lie under ``root``: the bar's 100 %."""
-    total = 0
-    stack = [os.fsencode(root)]
-    while stack:
-        try:
-            with os.scandir(stack.pop()) as listing:
-                for entry in listing:
-                    try:
-                        if entry.is_dir(follow_symlinks=False):
-                            stack.append(entry.path)
-                        elif detect.by_extension(entry.name):
-                            total += 1
-                    except OSError:
-                        continue
-        except OSError:
-            continue
-    return total
+#: Seconds between looks at a job the server runs.
+POLL = 0.25
 
 
 class Command(BaseCommand):
-    help = "Scan library folders in the foreground."
+    help = "Scan library folders (through the running server when there is one)."
 
     def add_arguments(self, parser):
         parser.add_argument("folder", nargs="?", help="folder id or path (default: every enabled folder)")
@@ -46,6 +39,7 @@ class Command(BaseCommand):
         folders = [self._folder(folder)] if folder else list(LibraryRoot.objects.filter(enabled=True))
         if not folders:
             raise CommandError("No library folder is configured.")
+        self.interactive = self.stdout.isatty() if hasattr(self.stdout, "isatty") else sys.stdout.isatty()
         failed = False
         for root in folders:
             failed |= not self._scan(root)
@@ -62,33 +56,46 @@ class Command(BaseCommand):
         return found
 
     def _scan(self, root):
+        by_server = in_process_workers_running()
         try:
-            job = services.start_foreground_scan(root)
+            job = services.queue_scan(root) if by_server else services.start_foreground_scan(root)
         except Conflict as refused:
             raise CommandError(f"{root.path}: {refused.detail}") from None
-        total = _candidates(root.path)
-        interactive = self.stdout.isatty() if hasattr(self.stdout, "isatty") else sys.stdout.isatty()
-        self.stdout.write(f"Scanning {root.path} (job {job.pk}, {total} media files)")
-
-        def show(progress):
-            if not interactive:
-                return
-            done = min(progress.seen, total) if total else progress.seen
-            filled = int(BAR_WIDTH * done / total) if total else BAR_WIDTH
-            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-            self.stdout.write(f"\r[{bar}] {done}/{total}  {progress.current_file[-40:]:<40}", ending="")
-            self.stdout.flush()
-
-        state = services.run_job(job.pk, on_progress=show)
-        job.refresh_from_db()
-        if interactive:
+        where = "by the running server" if by_server else "here"
+        self.stdout.write(f"Scanning {root.path} (job {job.pk}, {where})")
+        if by_server:
+            job = self._follow(job)
+        else:
+            services.run_job(job.pk, on_progress=self._show)
+            job.refresh_from_db()
+        self._show(job)
+        if self.interactive:
             self.stdout.write("")
         self.stdout.write(
-            f"{root.path}: {state} - seen {job.seen}, added {job.added}, updated {job.updated}, "
+            f"{root.path}: {job.state} - seen {job.seen}, added {job.added}, updated {job.updated}, "
             f"unchanged {job.unchanged}, missing {job.missing}, failed {job.failed}"
         )
         for failure in job.failures.all()[:20]:
             self.stdout.write(f"  ! {failure.relative_path}: {failure.reason}")
         if job.error:
             self.stderr.write(f"  {job.error}")
-        return state == "completed"
+        return job.state == "completed"
+
+    def _follow(self, job):
+        """Draw the bar from the job's row until the server has run it."""
+        while True:
+            job = ScanJob.objects.get(pk=job.pk)
+            if not job.active:
+                return job
+            self._show(job)
+            time.sleep(POLL)
+
+    def _show(self, job):
+        if not self.interactive:
+            return
+        percent = job.percent or 0
+        filled = BAR_WIDTH * percent // 100
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        counted = "counting" if job.total is None else f"{job.seen}/{job.total}"
+        self.stdout.write(f"\r[{bar}] {percent:3d}%  {counted}  {job.current_file[-40:]:<40}", ending="")
+        self.stdout.flush()
