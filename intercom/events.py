@@ -20,6 +20,7 @@ from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from engine import shared_state
 from intercom import groups, protocol
 
 logger = logging.getLogger(__name__)
@@ -90,10 +91,13 @@ def send_to_group(group, message):
         elif _hub_loop is not None and _hub_loop.is_running():
             future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _hub_loop)
             future.add_done_callback(_log_failure)
-        else:
-            # No hub served by this process (a manage.py command): only a shared layer (Redis)
-            # can reach the server's clients.
+        elif shared_state.is_shared(shared_state.channel_layer_backend()):
+            # No hub served by this process (a manage.py command, a db_worker): only a shared
+            # layer (Redis) can reach the server's clients.
             async_to_sync(layer.group_send)(group, message)
+        # Else nobody can be listening: this process serves no hub connection and its layer
+        # reaches no other process. (A scan publishes thousands of events; starting an event
+        # loop for each cost a first scan a fifth of its time.)
     except Exception:
         logger.exception("Could not send a hub message to %s.", group)
 
