@@ -4,7 +4,8 @@ The scan's own thread writes to the database; if it also fed the readers, each b
 would leave them idle. So the walk and the pool are driven here, and what they produce reaches
 the scan thread through a bounded queue (a slow database holds the walk back instead of filling
 memory): refusals, files unchanged since the last scan (same size and modification time: not
-opened at all), and the readers' answers for the rest. This thread touches no database.
+opened at all; handed over by the hundred, since a rescan is mostly them), and the readers'
+answers for the rest. This thread touches no database.
 """
 
 import logging
@@ -20,6 +21,8 @@ from library.ingestion.walk import DISAPPEARED, Refusal
 
 logger = logging.getLogger(__name__)
 QUEUE_SIZE = 2000
+#: Unchanged files handed over together.
+UNCHANGED_CHUNK = 256
 #: Seconds between looks at the stop flag while waiting.
 TICK = 0.2
 
@@ -48,6 +51,7 @@ class Dispatcher:
     def __init__(self, walk, known, pool):
         self.walk, self.known, self.pool = walk, known, pool
         self._queue = queue.Queue(maxsize=QUEUE_SIZE)
+        self._unchanged = []
         self._stop = threading.Event()
         self._error = None
         self._thread = threading.Thread(target=self._run, name="scan-dispatcher", daemon=True)
@@ -73,7 +77,10 @@ class Dispatcher:
                 if self._error is not None:
                     raise self._error
                 return
-            yield item
+            if isinstance(item, list):
+                yield from item
+            else:
+                yield item
 
     # --- the thread ----------------------------------------------------------------------------
 
@@ -92,8 +99,10 @@ class Dispatcher:
                     if exhausted:
                         break
                     continue
+                self._hand_over_unchanged()  # before waiting for the readers
                 for task, answer in self.pool.collect(TICK):
                     self._put(Inspected(task.key, answer))
+            self._hand_over_unchanged()
         except BaseException as error:  # handed to the scan thread, which fails the scan
             self._error = error
         finally:
@@ -106,7 +115,9 @@ class Dispatcher:
             return
         known = self.known.get(entry.rel)
         if known is not None and known.size == entry.info.st_size and known.mtime_ns == entry.info.st_mtime_ns:
-            self._put(Unchanged(entry.rel, known))
+            self._unchanged.append(Unchanged(entry.rel, known))
+            if len(self._unchanged) >= UNCHANGED_CHUNK:
+                self._hand_over_unchanged()
             return
         try:
             fd = entry.open()
@@ -124,6 +135,11 @@ class Dispatcher:
             self.pool.submit(Task(fd, os.path.basename(entry.rel), info.st_size, entry))
         finally:
             os.close(fd)
+
+    def _hand_over_unchanged(self):
+        if self._unchanged:
+            chunk, self._unchanged = self._unchanged, []
+            self._put(chunk)
 
     def _put(self, item, always=False):
         while True:
