@@ -78,3 +78,39 @@ def test_services_and_selectors_import_no_drf(pattern):
         if module.split(".")[0] == "rest_framework"
     )
     assert found == []
+
+
+def _source_of(module):
+    """The file of a module of this repository, or None for any other module."""
+    path = ROOT.joinpath(*module.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _closure(module):
+    """Every module ``module`` imports, transitively through this repository's modules (with the
+    packages above each, which importing it runs)."""
+    seen, pending = set(), [module]
+    while pending:
+        name = pending.pop()
+        parts = name.split(".")
+        for depth in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:depth])
+            if prefix not in seen:
+                seen.add(prefix)
+                source = _source_of(prefix)
+                if source is not None:
+                    pending.extend(imported_modules(source))
+    return seen
+
+
+def test_reader_processes_run_no_django():
+    # A scan's reader processes run the parsers over untrusted files (library/ingestion/reader.py
+    # and what it imports): plain functions of an open file, with no database to reach and no
+    # framework to start, whatever a parser module adds.
+    reached = _closure("library.ingestion.reader")
+    assert "library.ingestion.tags" in reached and "library.ingestion.hashing" in reached
+    assert sorted(name for name in reached if name.split(".")[0] in ("django", "rest_framework", "channels", "engine", "security", "intercom")) == []
+    assert sorted(name for name in reached if name.startswith(("library.models", "library.metadata"))) == []
