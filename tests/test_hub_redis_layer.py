@@ -67,6 +67,24 @@ def test_event_published_by_another_process_reaches_hub_clients(scaled_engine):
     assert message == {"type": 1, "target": "MediaAdded", "arguments": [{"workId": 42, "title": "Kind of Blue"}]}
 
 
+def test_a_connection_left_idle_stays_open_and_receives_later_events(scaled_engine):
+    # redis-py 8 reads with a 5 s socket timeout by default; the layer's blocking receive waits
+    # longer than that whenever nothing happens, which must not tear the connection down.
+    _, key = create_key(scaled_engine.env, "Consumer")
+
+    async def scenario():
+        socket = await open_hub(scaled_engine, key)
+        await asyncio.sleep(8)
+        code = 'from intercom.events import publish; publish("MediaAdded", {"workId": 7, "title": "Later"})'
+        await asyncio.to_thread(manage, scaled_engine.env, "shell", "-c", code)
+        message = await next_message(socket)
+        await socket.close()
+        return message
+
+    message = asyncio.run(scenario())
+    assert message == {"type": 1, "target": "MediaAdded", "arguments": [{"workId": 7, "title": "Later"}]}
+
+
 def test_revocation_by_the_command_line_closes_the_servers_sockets(scaled_engine):
     key_id, key = create_key(scaled_engine.env, "Curator")
 
