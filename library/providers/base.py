@@ -6,10 +6,12 @@ Redirects are followed by hand, each target checked by :mod:`url_guard`.
 """
 
 import logging
+import math
 import threading
 import time
 
 import httpx
+from django.core.cache import cache
 
 from library.providers import url_guard
 
@@ -48,10 +50,19 @@ class MalformedResponse(ProviderError):
 
 
 class RateGate:
-    """At most one request per ``interval`` seconds across threads (MusicBrainz asks for 1/s)."""
+    """At most one request per ``interval`` seconds: across this process's threads, and, with
+    ``shared_as`` (a cache key), across every process sharing the Django cache.
 
-    def __init__(self, interval, clock=time.monotonic, sleep=time.sleep):
-        self.interval, self.clock, self.sleep = interval, clock, sleep
+    Look-ups may run in several ``db_worker --queue-name lookups`` processes (which need Redis,
+    hence a shared cache): a slot is the cache key, taken with ``add`` (atomic) and expiring after
+    the interval, so MusicBrainz sees one request a second however many workers there are.
+    """
+
+    #: Seconds between attempts at a slot another process holds.
+    POLL = 0.05
+
+    def __init__(self, interval, clock=time.monotonic, sleep=time.sleep, shared_as=None):
+        self.interval, self.clock, self.sleep, self.shared_as = interval, clock, sleep, shared_as
         self._lock = threading.Lock()
         self._next = None
 
@@ -61,6 +72,10 @@ class RateGate:
             if self._next is not None and now < self._next:
                 self.sleep(self._next - now)
                 now = self._next
+            if self.shared_as and self.interval > 0:
+                while not cache.add(self.shared_as, True, timeout=math.ceil(self.interval)):
+                    self.sleep(self.POLL)
+                now = self.clock()
             self._next = now + self.interval
 
 

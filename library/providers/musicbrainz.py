@@ -1,8 +1,8 @@
 """MusicBrainz web service v2: recording search and release look-up.
 
 MusicBrainz asks every client for a meaningful User-Agent (``Application/version ( contact )``)
-and at most one request per second per client; :data:`GATE` enforces the second for the whole
-process. Shapes (musicbrainz.org/doc/MusicBrainz_API): ``GET /recording?query=...&fmt=json`` →
+and at most one request per second per client; :data:`GATE` enforces the second for every
+process that shares the cache. Shapes (musicbrainz.org/doc/MusicBrainz_API): ``GET /recording?query=...&fmt=json`` →
 ``{"count", "offset", "recordings": [{"id", "score", "title", "artist-credit": [{"name",
 "joinphrase", "artist": {...}}], "first-release-date", "releases": [{"id", "title", "date"}]}]}``;
 ``GET /release/{mbid}?fmt=json`` → ``{"id", "title", "date", ...}``. Over the limit it answers 503.
@@ -13,7 +13,7 @@ import re
 import engine
 from library.providers.base import MalformedResponse, ProviderClient, RateGate
 
-GATE = RateGate(interval=1.0)
+GATE = RateGate(interval=1.0, shared_as="providers:musicbrainz:next-request")
 MIN_SCORE = 70
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
