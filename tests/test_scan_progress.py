@@ -17,9 +17,12 @@ import httpx
 import pytest
 
 from tests.media_samples import write_epub, write_mp3
+from tests.live_engine import create_key
 from tests.servers import ROOT, EngineServer, RedisServer, engine_environment, manage
-from tests.test_hub_signalr_client import HubClient, create_key, node  # noqa: F401
+from tests.signalr_clients import MicrosoftSignalR, node  # noqa: F401
 from tests.test_scans import add_folder, scan
+
+EVENTS = ("IngestionStarted", "IngestionProgress", "IngestionCompleted", "IngestionFailed")
 
 
 
@@ -92,38 +95,33 @@ def in_a_terminal(env, *args, timeout=120):
     return output.decode(errors="replace")
 
 
-def listen(node, server, event):
-    client = HubClient(node, server, key=server.admin_key, auth="header", waitFor=event, timeoutMs=60000)
-    assert client.next_line()["connected"] is True
-    return client
-
-
-def heard(client):
-    try:
-        return client.next_line()
-    finally:
-        client.finish()
+def listen(node, server):
+    """The official client, connected as an Administrator, listening for the scan events."""
+    return MicrosoftSignalR(node, f"{server.url}/hubs/intercom", key=server.admin_key, events=EVENTS).start()
 
 
 def test_a_cli_scan_is_run_by_the_server_so_its_hub_clients_see_it_and_the_bar_ends_at_100(node, tmp_path):  # noqa: F811
     root = library_of(tmp_path)
     with serve(tmp_path) as server:
         folder = httpx.post(f"{server.url}/settings/folders", json={"path": str(root)}).json()["id"]
-        progress, completed = listen(node, server, "IngestionProgress"), listen(node, server, "IngestionCompleted")
-        output = in_a_terminal(server.env, "scan", str(folder))
-        first_progress, done = heard(progress), heard(completed)
+        client = listen(node, server)
+        try:
+            output = in_a_terminal(server.env, "scan", str(folder))
+            started = client.next_event("IngestionStarted")
+            progress = client.next_event("IngestionProgress")
+            done = client.next_event("IngestionCompleted")
+        finally:
+            client.stop()
         jobs = httpx.get(f"{server.url}/ingestion/jobs").json()["results"]
     assert "by the running server" in output
     bars = re.findall(r"\[([#-]{30})\]\s+(\d+)%", output)
     assert bars and bars[-1] == ("#" * 30, "100"), output
     assert [int(percent) for _, percent in bars] == sorted(int(percent) for _, percent in bars)
     assert "completed - seen 31, added 31" in output
-    assert first_progress["event"] == "IngestionProgress"
-    assert first_progress["payload"]["total"] == 31 and 0 <= first_progress["payload"]["percent"] <= 100
-    assert done["event"] == "IngestionCompleted", done
-    payload = done["payload"]
-    assert (payload["jobId"], payload["total"], payload["percent"], payload["seen"], payload["attempts"]) == (jobs[0]["id"], 31, 100, 31, 1)
-    assert adds_up(payload)
+    assert (started["jobId"], started["trigger"], started["paths"], started["attempts"]) == (jobs[0]["id"], "manual", None, 1)
+    assert progress["total"] == 31 and 0 <= progress["percent"] <= 99 and adds_up(progress)
+    assert (done["jobId"], done["total"], done["percent"], done["seen"], done["attempts"]) == (jobs[0]["id"], 31, 100, 31, 1)
+    assert adds_up(done)
 
 
 @pytest.mark.services
@@ -131,10 +129,13 @@ def test_a_cli_scan_run_in_its_own_process_reaches_hub_clients_through_redis(nod
     root = library_of(tmp_path, tracks=5)
     with RedisServer() as redis, serve(tmp_path, REDIS_URL=redis.url, TASK_WORKER="external") as server:
         folder = httpx.post(f"{server.url}/settings/folders", json={"path": str(root)}).json()["id"]
-        started, completed = listen(node, server, "IngestionStarted"), listen(node, server, "IngestionCompleted")
-        output = manage(server.env, "scan", str(folder)).stdout
-        first, done = heard(started), heard(completed)
+        client = listen(node, server)
+        try:
+            output = manage(server.env, "scan", str(folder)).stdout
+            started = client.next_event("IngestionStarted")
+            done = client.next_event("IngestionCompleted")
+        finally:
+            client.stop()
     assert f"Scanning {root} (job " in output and ", here)" in output, output
-    assert "payload" in first and "payload" in done, (first, done)
-    assert (first["event"], first["payload"]["trigger"], first["payload"]["path"]) == ("IngestionStarted", "manual", str(root))
-    assert (done["event"], done["payload"]["added"], done["payload"]["percent"]) == ("IngestionCompleted", 6, 100)
+    assert (started["trigger"], started["path"]) == ("manual", str(root))
+    assert (done["added"], done["percent"], done["total"]) == (6, 100, 6)

@@ -22,6 +22,7 @@ import pytest
 from tests.fault_support import Engine, wait_until
 from tests.media_samples import write_mp3
 from tests.servers import ROOT, require_binary
+from tests.signalr_clients import MicrosoftSignalR, node  # noqa: F401
 
 #: The issue's "within seconds", with room for a loaded test machine.
 PICKED_UP_WITHIN = 20.0
@@ -49,7 +50,7 @@ def titles(engine):
     return {work["title"] for work in engine.works()}
 
 
-def test_created_changed_moved_and_deleted_files_are_scanned_by_path_within_seconds(tmp_path):
+def test_created_changed_moved_and_deleted_files_are_scanned_by_path_within_seconds(tmp_path, node):  # noqa: F811
     library = tmp_path / "library"
     library.mkdir()
     write_mp3(library / "a.mp3", title="A", salt="a")
@@ -59,11 +60,19 @@ def test_created_changed_moved_and_deleted_files_are_scanned_by_path_within_seco
         folder = engine.add_folder(library)
         assert engine.wait_for_job(engine.start_scan(folder))["added"] == 2
         watched(engine)
+        hub = MicrosoftSignalR(node, f"{engine.server.url}/hubs/intercom", key=engine.key,
+                               events=("IngestionStarted", "IngestionCompleted", "MediaAdded")).start()
 
         write_mp3(library / "new.mp3", title="New", salt="new")
         wait_until(lambda: "New" in titles(engine), "the created file", PICKED_UP_WITHIN)
         job = engine.wait_for_job(newest_job(engine)["id"])
         assert (job["trigger"], job["paths"], job["added"], job["state"]) == ("watch", ["new.mp3"], 1, "completed")
+        # Hub clients are told what changed, as for any scan.
+        started, added, completed = hub.next_event("IngestionStarted"), hub.next_event("MediaAdded"), hub.next_event("IngestionCompleted")
+        hub.stop()
+        assert (started["jobId"], started["trigger"], started["paths"]) == (job["id"], "watch", ["new.mp3"])
+        assert added["title"] == "New"
+        assert (completed["jobId"], completed["added"], completed["percent"]) == (job["id"], 1, 100)
 
         write_mp3(library / "a.mp3", title="A, remastered", salt="a2")
         wait_until(lambda: "A, remastered" in titles(engine), "the changed file", PICKED_UP_WITHIN)
