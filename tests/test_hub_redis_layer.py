@@ -52,18 +52,25 @@ async def next_message(socket):
                 return message
 
 
-def test_event_published_by_another_process_reaches_hub_clients(scaled_engine):
-    _, key = create_key(scaled_engine.env, "Consumer")
+def received_after_publishing(server, key, payload, idle=0.0):
+    """What a hub client of ``server`` receives when another process publishes ``MediaAdded`` with
+    ``payload``, ``idle`` seconds after the client connected."""
 
     async def scenario():
-        socket = await open_hub(scaled_engine, key)
-        code = 'from intercom.events import publish; publish("MediaAdded", {"workId": 42, "title": "Kind of Blue"})'
-        await asyncio.to_thread(manage, scaled_engine.env, "shell", "-c", code)
+        socket = await open_hub(server, key)
+        await asyncio.sleep(idle)
+        code = f"from intercom.events import publish; publish('MediaAdded', {payload!r})"
+        await asyncio.to_thread(manage, server.env, "shell", "-c", code)
         message = await next_message(socket)
         await socket.close()
         return message
 
-    message = asyncio.run(scenario())
+    return asyncio.run(scenario())
+
+
+def test_event_published_by_another_process_reaches_hub_clients(scaled_engine):
+    _, key = create_key(scaled_engine.env, "Consumer")
+    message = received_after_publishing(scaled_engine, key, {"workId": 42, "title": "Kind of Blue"})
     assert message == {"type": 1, "target": "MediaAdded", "arguments": [{"workId": 42, "title": "Kind of Blue"}]}
 
 
@@ -71,17 +78,7 @@ def test_a_connection_left_idle_stays_open_and_receives_later_events(scaled_engi
     # redis-py 8 reads with a 5 s socket timeout by default; the layer's blocking receive waits
     # longer than that whenever nothing happens, which must not tear the connection down.
     _, key = create_key(scaled_engine.env, "Consumer")
-
-    async def scenario():
-        socket = await open_hub(scaled_engine, key)
-        await asyncio.sleep(8)
-        code = 'from intercom.events import publish; publish("MediaAdded", {"workId": 7, "title": "Later"})'
-        await asyncio.to_thread(manage, scaled_engine.env, "shell", "-c", code)
-        message = await next_message(socket)
-        await socket.close()
-        return message
-
-    message = asyncio.run(scenario())
+    message = received_after_publishing(scaled_engine, key, {"workId": 7, "title": "Later"}, idle=8)
     assert message == {"type": 1, "target": "MediaAdded", "arguments": [{"workId": 7, "title": "Later"}]}
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 import httpx
 import pytest
 
+from tests.fault_support import wait_until
 from tests.media_samples import write_mp3
 from tests.provider_fakes import FakeProvider, Reply
 from tests.servers import EngineServer, engine_environment, manage
@@ -48,16 +49,6 @@ def musicbrainz(request):
     fake.close()
 
 
-def wait_for(predicate, timeout, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return None
-
-
 def job(server, job_id):
     return httpx.get(f"{server.url}/ingestion/jobs/{job_id}", timeout=30).json()
 
@@ -79,21 +70,19 @@ def test_a_rescan_starts_within_a_second_whatever_the_lookup_backlog(tmp_path, l
     with EngineServer(env) as server:
         folder = httpx.post(f"{server.url}/settings/folders", json={"path": str(library)}).json()["id"]
         first = scan(server, folder)
-        finished = wait_for(lambda: (state := job(server, first))["state"] in ("completed", "failed") and state, 120)
-        assert finished and finished["state"] == "completed", finished
-        assert finished["added"] == TRACKS
+        finished = wait_until(lambda: (state := job(server, first))["state"] in ("completed", "failed") and state, "the first scan", 120)
+        assert (finished["state"], finished["added"]) == ("completed", TRACKS), finished
         # The look-ups queued by the first scan are under way (or failing) before the rescan is asked.
         if fake is not None:
-            assert wait_for(lambda: fake.asked("/ws/2/recording"), 30), "no look-up reached the provider"
+            wait_until(lambda: fake.asked("/ws/2/recording"), "a look-up to reach the provider", 30)
         else:
             time.sleep(0.5)
 
         rescan = scan(server, folder)
-        started = wait_for(lambda: (state := job(server, rescan))["started_at"] and state, 40)
-        assert started is not None, "the rescan had not started after 40 s"
+        started = wait_until(lambda: (state := job(server, rescan))["started_at"] and state, "the rescan to start", 40)
         delay = seconds_between(started["created_at"], started["started_at"])
         assert delay <= START_WITHIN, f"the rescan started {delay:.2f} s after it was asked"
-        done = wait_for(lambda: (state := job(server, rescan))["state"] in ("completed", "failed") and state, 60)
+        done = wait_until(lambda: (state := job(server, rescan))["state"] in ("completed", "failed") and state, "the rescan", 60)
         assert (done["state"], done["unchanged"]) == ("completed", TRACKS), done
 
     if fake is not None and fake.asked("/ws/2/recording"):
