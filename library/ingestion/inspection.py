@@ -35,9 +35,10 @@ def reason_for(error):
     return f"unreadable: {error.strerror or error}"
 
 
-def inspect(fd, name, hashed=lambda: None):
+def inspect(fd, name, hashed=lambda: None, parse_options=None):
     """What the file open as ``fd`` (named ``name``, bytes) is; ``hashed()`` is called between
-    hashing it and parsing it (the reader's limits change there).
+    hashing it and parsing it (the reader's limits change there); ``parse_options`` are the
+    keyword arguments of ``tags.read_embedded`` (plain data the scan chose, such as a prober).
 
     ``{"outcome": "media", "category", "mime_type", "content_hash", "size", "mtime_ns", "tags",
     "tag_error"}``; ``{"outcome": "not_media"}`` when its content is no media format (the
@@ -58,7 +59,7 @@ def inspect(fd, name, hashed=lambda: None):
     tag_error = ""
     try:
         with os.fdopen(os.dup(fd), "rb") as stream:
-            tags = read_embedded(stream, media_type)
+            tags = read_embedded(stream, media_type, **(parse_options or {}))
     except TagError as error:
         if _ran_out_of_memory(error):
             raise MemoryLimitReached() from error

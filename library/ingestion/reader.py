@@ -28,8 +28,12 @@ HASHED = b"hashed"
 MAX_ANSWER = 1024 * 1024
 
 
-def serve(connection, file_limits):
-    """The worker process's main loop, until the pool closes its end of ``connection``."""
+def serve(connection, file_limits, parse_options=None):
+    """The worker process's main loop, until the pool closes its end of ``connection``.
+
+    ``parse_options`` go to every parser call (see ``inspection.inspect``). A parser that runs a
+    program (ffprobe) must start it with ``preexec_fn=limits.allow_program``: the program's
+    shared libraries alone need more address space than a reader has."""
     os.setpgid(0, 0)  # its own process group: killed together with any program a parser started
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops the pool
     limits.confine_worker(file_limits)
@@ -45,7 +49,7 @@ def serve(connection, file_limits):
 
         try:
             limits.budget_cpu(file_limits.cpu_for(size))
-            answer = inspection.inspect(fd, name, hashed)
+            answer = inspection.inspect(fd, name, hashed, parse_options)
         except (MemoryError, inspection.MemoryLimitReached):
             os._exit(MEMORY_EXIT)
         except OSError as error:

@@ -61,9 +61,11 @@ def _fork_server():
 class _Reader:
     """One reader process and the task it is on."""
 
-    def __init__(self, context, limits):
+    def __init__(self, context, limits, parse_options):
         self.connection, child_end = context.Pipe(duplex=True)
-        self.process = context.Process(target=reader.serve, args=(child_end, limits), name="media-engine-reader", daemon=True)
+        self.process = context.Process(
+            target=reader.serve, args=(child_end, limits, parse_options), name="media-engine-reader", daemon=True,
+        )
         self.process.start()
         child_end.close()
         self.task = None
@@ -87,14 +89,15 @@ class _Reader:
 
 
 class ReaderPool:
-    """Up to ``size`` readers under ``limits``; a context manager that stops them all on exit.
+    """Up to ``size`` readers under ``limits``, parsing with ``parse_options`` (plain data: the
+    keyword arguments of ``tags.read_embedded``); a context manager that stops them all on exit.
 
     Drive it from one thread: :meth:`submit` while :attr:`has_room`, :meth:`collect` for what
     has finished.
     """
 
-    def __init__(self, size, limits):
-        self.size, self.limits = max(1, size), limits
+    def __init__(self, size, limits, parse_options=None):
+        self.size, self.limits, self.parse_options = max(1, size), limits, parse_options or {}
         self._context = _fork_server()
         self._idle, self._busy = [], []
         self.replaced = 0
@@ -112,7 +115,7 @@ class ReaderPool:
         afterwards, the reader has its own copy."""
         deadline = time.monotonic() + self.limits.timeout_for(task.size)
         for attempt in (1, 2):
-            worker = self._idle.pop() if self._idle else _Reader(self._context, self.limits)
+            worker = self._idle.pop() if self._idle else _Reader(self._context, self.limits, self.parse_options)
             try:
                 worker.give(task, deadline)
             except OSError:  # it ended while idle (killed from outside): a fresh one, once
