@@ -70,6 +70,6 @@ class FailureInline(ReadOnlyInline):
 
 @admin.register(ScanJob)
 class ScanJobAdmin(ReadOnlyAdmin):
-    list_display = ["id", "folder", "state", "seen", "added", "updated", "unchanged", "missing", "failed", "started_at", "finished_at"]
-    list_filter = ["state"]
+    list_display = ["id", "folder", "state", "trigger", "total", "seen", "added", "updated", "unchanged", "missing", "failed", "attempts", "started_at", "finished_at"]
+    list_filter = ["state", "trigger"]
     inlines = [FailureInline]

@@ -38,6 +38,10 @@ logger = logging.getLogger(__name__)
 STOP_GRACE = 2.0
 
 
+class ReadersUnavailable(Exception):
+    """No reader process can be started (the scan fails with this)."""
+
+
 @dataclass
 class Task:
     """One file for a reader: its open descriptor (the pool does not close it), its name (bytes:
@@ -115,7 +119,7 @@ class ReaderPool:
         afterwards, the reader has its own copy."""
         deadline = time.monotonic() + self.limits.timeout_for(task.size)
         for attempt in (1, 2):
-            worker = self._idle.pop() if self._idle else _Reader(self._context, self.limits, self.parse_options)
+            worker = self._idle.pop() if self._idle else self._start_reader()
             try:
                 worker.give(task, deadline)
             except OSError:  # it ended while idle (killed from outside): a fresh one, once
@@ -125,6 +129,12 @@ class ReaderPool:
                 continue
             self._busy.append(worker)
             return
+
+    def _start_reader(self):
+        try:
+            return _Reader(self._context, self.limits, self.parse_options)
+        except OSError as error:
+            raise ReadersUnavailable(f"The scan's reader processes could not be started ({error}).") from error
 
     def collect(self, timeout):
         """``[(task, answer)]`` for the tasks that ended within ``timeout`` seconds: answered,
