@@ -11,7 +11,7 @@ def scans_that_ran_started_once(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0003_profile_moves_to_security'),
+        ('library', '0008_work_search_index'),
     ]
 
     operations = [
