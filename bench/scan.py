@@ -39,7 +39,7 @@ from tests.hostile_media import write_id3_flood_mp3, write_zip_bomb_epub
 from tests.media_samples import write_epub, write_mp3
 from tests.process_memory import MIB, PeakMemory
 from tests.provider_fakes import FakeProvider, Reply
-from tests.servers import EngineServer, engine_environment, manage, migrate
+from tests.servers import EngineServer, engine_environment, migrate
 
 WAVS = 2000
 WAV_BYTES = 100_000

@@ -64,10 +64,11 @@ class Recorder:
         self.added_work_ids = []
         self._batch, self._failures = [], []
         self._seen, self._still_there = set(), []
-        self._subtitles = []
+        self._subtitles, self._met = [], set()
         self._oldest = None
 
     def take(self, item):
+        self._met.add(item.entry.rel if isinstance(item, Inspected) else item.rel)
         if isinstance(item, Unchanged):
             self._seen.add(item.rel)
             self._still_there.append(item.known)
@@ -193,25 +194,32 @@ class Recorder:
         assets.update({asset.content_hash: asset for asset in new_assets})
 
     def _subtitles_with_videos(self):
-        """Write the subtitles met, each with the video beside it (taken in before, or by this scan);
-        one without such a video is a failure."""
-        subtitles, self._subtitles = self._subtitles, []
+        """Write the subtitles met, each with the video beside it (taken in before, or by this scan).
+
+        A subtitle whose video is there but not in the library (it failed) is a failure; one that
+        no video's name owns is no file of the library, as an unknown extension is not.
+        """
+        subtitles, self._subtitles = sorted(self._subtitles, key=lambda item: item[0].rel), []
         if not subtitles:
             return
         folders = {os.path.dirname(entry.rel) for entry, _ in subtitles}
         present = AssetLocation.objects.filter(root=self.root, missing_since__isnull=True, asset__role=AssetRole.MEDIA)
-        videos = {}  # folder → {name: work id}
+        videos, names = {}, {}  # folder → {name: work id}; folder → names met or known there
         for raw, work_id in present.values_list("raw_path", "asset__work_id").iterator(2000):
             raw = bytes(raw)
-            folder = os.path.dirname(raw)
-            if folder in folders:
-                videos.setdefault(folder, {})[os.path.basename(raw)] = work_id
+            if os.path.dirname(raw) in folders:
+                videos.setdefault(os.path.dirname(raw), {})[os.path.basename(raw)] = work_id
+        for rel in self._met:
+            if os.path.dirname(rel) in folders:
+                names.setdefault(os.path.dirname(rel), set()).add(os.path.basename(rel))
         owners, batch = {}, []
         for entry, answer in subtitles:
             folder, name = os.path.dirname(entry.rel), os.path.basename(entry.rel)
             beside = videos.get(folder, {})
-            video = sidecars.pair([*beside, name]).get(name)
+            video = sidecars.pair([*names.get(folder, ()), *beside]).get(name)
             if video is None:
+                continue
+            if video not in beside:
                 self._fail(entry.rel, NO_VIDEO)
                 continue
             owners[entry.rel] = (beside[video], video)
