@@ -40,7 +40,7 @@ def admit(scope):
     try:
         principal = resolve_principal(facts)
     except InvalidCredentials as exc:
-        return refusals.invalid_credentials(exc.detail)
+        return refusals.credential_refused(exc)
     if principal is None:
         return refusals.not_authenticated()
     connection_ids = facts.query.get("id")

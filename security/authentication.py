@@ -22,7 +22,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             try:
                 principal = resolve_principal(from_request(request._request))
             except InvalidCredentials as exc:
-                raise exceptions.AuthenticationFailed(exc.detail, code="invalid_credentials") from None
+                raise exceptions.AuthenticationFailed(exc.detail, code=exc.code) from None
         if principal is None:
             return None
         return principal, principal.key

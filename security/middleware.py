@@ -27,7 +27,7 @@ class PrincipalMiddleware:
             if path in OPEN_PATHS:
                 request.principal = None
             else:
-                return refusals.invalid_credentials(exc.detail)
+                return refusals.credential_refused(exc)
         if request.principal is None and path not in OPEN_PATHS:
             return refusals.not_authenticated()
         return self.get_response(request)

@@ -4,6 +4,7 @@ HTTP middleware, the DRF authentication class, plain views and the hub's WebSock
 all call :func:`resolve_principal`; none of them reads a credential itself.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -14,7 +15,7 @@ from security.localhost import is_local_request
 from security.models import ApiKey
 from security.refusals import INVALID_CREDENTIALS
 from security.roles import Role
-from security.routes import STREAM_LINK_PATH, is_hub_path
+from security.routes import HUB_PREFIX, STREAM_LINK_PATH, is_hub_path
 from security.stream_links import InvalidLink, presents_link, stream_link_signer
 
 INVALID_TICKET = "Invalid or expired ticket."
@@ -28,10 +29,12 @@ class InvalidCredentials(Exception):
     """
 
     default_detail = INVALID_CREDENTIALS
+    default_code = "invalid_credentials"
 
-    def __init__(self, detail=None):
+    def __init__(self, detail=None, code=None):
         super().__init__(detail or self.default_detail)
         self.detail = detail or self.default_detail
+        self.code = code or self.default_code
 
 
 class Via(Enum):
@@ -92,28 +95,108 @@ class Principal:
 LOCALHOST = Principal(role=Role.ADMINISTRATOR, via=Via.LOCALHOST)
 
 
+def _x_api_key(facts):
+    return facts.header("x-api-key")
+
+
+def _bearer_token(facts):
+    authorization = facts.header("authorization")
+    if authorization is None:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        raise InvalidCredentials("Unsupported authorization scheme.")
+    return token.strip()
+
+
+def _access_token(facts):
+    tokens = facts.query.get("access_token")
+    if tokens is not None and len(tokens) != 1:
+        raise InvalidCredentials()
+    return tokens[0] if tokens else None
+
+
+@dataclass(frozen=True)
+class CredentialForm:
+    """A place a request can carry a key: ``carrier`` is the header or query parameter it comes
+    in, ``read`` returns the key or None (:class:`InvalidCredentials` when garbled), and
+    ``description`` is how a refusal tells the client where the key goes."""
+
+    description: str
+    carrier: str
+    read: Callable
+
+
+X_API_KEY = CredentialForm("the X-Api-Key header", "x-api-key", _x_api_key)
+BEARER = CredentialForm("Authorization: Bearer", "authorization", _bearer_token)
+ACCESS_TOKEN = CredentialForm("the access_token query parameter", "access_token", _access_token)
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A family of routes and the credential forms it reads, in order of precedence."""
+
+    name: str
+    prefix: str
+    reads: tuple
+
+    def refuse_unread(self, facts):
+        """:class:`InvalidCredentials` when ``facts`` carry a credential this surface does not read.
+
+        Ignoring it would make the caller nobody, and from this machine nobody is the localhost
+        Administrator: a key sent in the wrong place must never buy more than the key itself.
+        """
+        carriers = {form.carrier for form in self.reads}
+        for header in CREDENTIAL_HEADERS:
+            if header not in carriers and facts.has_header(header):
+                raise self._not_read(f"The {_header_name(header)} header")
+        for name in facts.query:
+            if name.lower() in CREDENTIAL_PARAMETERS and name not in carriers:
+                raise self._not_read(f"The query parameter {name!r}")
+
+    def _not_read(self, what):
+        where = " or ".join(form.description for form in self.reads)
+        return InvalidCredentials(
+            f"{what} is not read here, so it cannot authenticate you; send the API key in {where}.",
+            code="credential_not_read",
+        )
+
+
+#: Headers and query parameters that carry credentials somewhere (this engine's other surfaces,
+#: other media servers' clients); a surface that does not read one refuses it.
+CREDENTIAL_HEADERS = ("authorization", "x-emby-token", "x-mediabrowser-token", "x-plex-token")
+CREDENTIAL_PARAMETERS = frozenset({"api_key", "apikey", "key", "token", "access_token"})
+
+#: Which credentials each surface reads: the first whose prefix the path starts with decides.
+#: Query keys are read only where a client cannot send a header (browsers opening a WebSocket),
+#: so they stay out of proxies' logs and browser histories elsewhere. A later surface (the
+#: OpenSubsonic ``apiKey`` or ``u`` + ``p``, OPDS's HTTP Basic) adds a row and its forms.
+SURFACES = (
+    Surface("hub", HUB_PREFIX, (X_API_KEY, BEARER, ACCESS_TOKEN)),
+    Surface("api", "/", (X_API_KEY,)),
+)
+
+
+def surface_for(path):
+    return next(surface for surface in SURFACES if path.startswith(surface.prefix))
+
+
+def _header_name(header):
+    return "-".join(part.capitalize() for part in header.split("-"))
+
+
 def presented_key(facts):
     """The key the request presents, or None when it presents none.
 
-    ``X-Api-Key`` everywhere; on the hub also ``Authorization: Bearer`` (the SignalR clients for
-    Node and .NET) and ``access_token`` (browsers cannot set headers on a WebSocket). Query keys
-    are refused elsewhere so they do not end up in proxies' logs and browser histories.
+    The request's surface decides which forms are read (:data:`SURFACES`); a credential in a form
+    the surface does not read is refused (:meth:`Surface.refuse_unread`), never ignored.
     """
-    if facts.has_header("x-api-key"):
-        return facts.header("x-api-key")
-    if not is_hub_path(facts.path):
-        return None
-    authorization = facts.header("authorization")
-    if authorization is not None:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer":
-            raise InvalidCredentials("Unsupported authorization scheme.")
-        return token.strip()
-    tokens = facts.query.get("access_token")
-    if tokens is not None:
-        if len(tokens) != 1:
-            raise InvalidCredentials()
-        return tokens[0]
+    surface = surface_for(facts.path)
+    surface.refuse_unread(facts)
+    for form in surface.reads:
+        plaintext = form.read(facts)
+        if plaintext is not None:
+            return plaintext
     return None
 
 

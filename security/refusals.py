@@ -18,9 +18,15 @@ PERMISSION_DENIED = "You do not have permission to perform this action."
 RETRY_UNAVAILABLE_SECONDS = 5
 
 
-def invalid_credentials(detail=INVALID_CREDENTIALS):
-    """A presented credential is empty, malformed, unknown, revoked or expired: 401."""
-    return error_response(401, detail, "invalid_credentials", headers={"WWW-Authenticate": WWW_AUTHENTICATE})
+def invalid_credentials(detail=INVALID_CREDENTIALS, code="invalid_credentials"):
+    """A presented credential is empty, malformed, unknown, revoked or expired, or sent where
+    the engine does not read it (``credential_not_read``): 401."""
+    return error_response(401, detail, code, headers={"WWW-Authenticate": WWW_AUTHENTICATE})
+
+
+def credential_refused(error):
+    """The 401 for an :class:`~security.principal.InvalidCredentials`."""
+    return invalid_credentials(error.detail, error.code)
 
 
 def not_authenticated():
