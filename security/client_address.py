@@ -72,6 +72,20 @@ def forwarded_client(peer, forwarded_for):
     return address
 
 
+def forwarded_for_addresses(header):
+    """The ``for=`` addresses of an RFC 7239 ``Forwarded`` header, None where one is not an
+    address (``unknown``, an obfuscated ``_name``, garbage)."""
+    if not header:
+        return []
+    addresses = []
+    for element in header.split(",")[-MAX_HOPS:]:
+        for pair in element.split(";"):
+            name, _, value = pair.partition("=")
+            if name.strip().lower() == "for":
+                addresses.append(parse_ip(value))
+    return addresses
+
+
 def client_ip(peer_text, forwarded_for=None):
     """The address a request is accounted to (rate limits, audit).
 

@@ -2,24 +2,32 @@
 
 Each condition closes a hole that peers shipped:
 
-- the TCP peer must be loopback, and forwarding headers are refused unless a trusted proxy sent
-  them about a loopback client: otherwise a reverse proxy on the same host makes every internet
+- the TCP peer must be loopback, and any sign of a proxy (``Forwarded``, ``X-Forwarded-For``,
+  ``X-Real-IP``, ``Via``) is refused unless a trusted proxy sent it and every one of its headers
+  names a loopback client: otherwise a reverse proxy on the same host makes every internet
   caller an Administrator (Jellyfin #16673, the *arr "Disabled for Local Addresses" CVE), and a
   spoofed ``X-Forwarded-For`` does the same (Emby CVE-2021-25827);
 - the ``Host`` header must name a loopback host, so a DNS-rebinding page whose name now points
   at 127.0.0.1 is not local;
-- unsafe methods and WebSocket upgrades must not be cross-site, so a web page open in the local
-  browser cannot POST to the engine or open the hub as an Administrator.
+- no request may be cross-site, whatever its method, so a web page open in the local browser can
+  neither POST to the engine nor play ``<video src="http://127.0.0.1:8000/stream/9">`` as an
+  Administrator.
+
+What this cannot see: a forwarder on this host that relays bytes without saying so (``ssh -L``,
+stunnel, socat, haproxy in TCP mode) makes its clients look exactly like local ones. A deployment
+that forwards connections must turn the bypass off; ``manage.py check --deploy`` warns when the
+bypass is on and the engine listens beyond loopback.
 """
 
 import ipaddress
 
 from django.conf import settings
 
-from security.client_address import forwarded_client, is_loopback, is_trusted_proxy
+from security.client_address import forwarded_client, forwarded_for_addresses, is_loopback, is_trusted_proxy, parse_ip
 from security.origins import is_cross_site
 
-PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+#: Headers that say a proxy handled the request; tinyproxy and squid add only ``Via``.
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip", "via")
 LOOPBACK_NAMES = frozenset({"localhost"})
 
 
@@ -52,10 +60,18 @@ def comes_from_loopback(facts):
     if not is_loopback(peer):
         return False
     if is_trusted_proxy(peer):
-        # A proxy on this host must say whom it forwards: a proxy set up without the header
-        # would otherwise make every client local.
-        return is_loopback(forwarded_client(peer, facts.header("x-forwarded-for")))
+        # A proxy on this host must say whom it forwards (a proxy set up without the header
+        # would otherwise make every client local), and say it consistently: headers that
+        # disagree were partly written by someone else.
+        return is_loopback(forwarded_client(peer, facts.header("x-forwarded-for"))) and _others_name_loopback(facts)
     return not any(facts.has_header(name) for name in PROXY_HEADERS)
+
+
+def _others_name_loopback(facts):
+    named = forwarded_for_addresses(facts.header("forwarded"))
+    if facts.has_header("x-real-ip"):
+        named.append(parse_ip(facts.header("x-real-ip")))
+    return all(is_loopback(address) for address in named)
 
 
 def is_local_request(facts):
@@ -63,4 +79,4 @@ def is_local_request(facts):
         return False
     if not comes_from_loopback(facts) or not host_is_loopback(facts.host):
         return False
-    return not (facts.is_unsafe and is_cross_site(facts))
+    return not is_cross_site(facts)

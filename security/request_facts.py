@@ -10,8 +10,6 @@ from urllib.parse import parse_qs
 
 from security.client_address import client_ip, is_trusted_proxy, parse_ip
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
 
 @dataclass(frozen=True)
 class RequestFacts:
@@ -32,11 +30,6 @@ class RequestFacts:
     @property
     def is_websocket(self):
         return self.method == "WEBSOCKET"
-
-    @property
-    def is_unsafe(self):
-        """Whether a cross-site page could use this request to change something."""
-        return self.is_websocket or self.method not in SAFE_METHODS
 
     @property
     def client_ip(self):

@@ -122,9 +122,54 @@ def test_configured_allowed_origin_keeps_the_bypass(db, settings):
     assert create(local_client(), Origin="http://localhost:5173").status_code == 201
 
 
-def test_cross_site_safe_request_is_still_local(db):
-    """A cross-site GET cannot read the answer (no CORS), and changes nothing."""
-    assert local_client().get(KEYS, headers={"Origin": "https://attacker.example"}).status_code == 200
+CROSS_SITE = [
+    {"Origin": "https://attacker.example"},
+    {"Origin": "null"},
+    {"Origin": "http://localhost:3000"},
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "same-site"},
+]
+
+
+@pytest.mark.parametrize("headers", CROSS_SITE)
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_cross_site_safe_request_gets_no_bypass(db, headers, method):
+    """A page elsewhere cannot read a cross-site answer, but it can play it: ``<video
+    src="http://127.0.0.1:8000/stream/9">`` needs no script and no CORS."""
+    response = local_client().request(method, "/stream/9", headers=headers)
+    assert response.status_code == 401
+    assert local_client().request(method, KEYS, headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize("fetch_site", ["same-origin", "none"])
+def test_a_page_of_the_engine_or_a_typed_address_keeps_the_bypass(db, fetch_site):
+    assert local_client().get(KEYS, headers={"Sec-Fetch-Site": fetch_site}).status_code == 200
+
+
+@pytest.mark.parametrize("via", ["1.1 tinyproxy (tinyproxy/1.11.1)", "1.1 squid", "HTTP/1.1 proxy.example"])
+def test_a_loopback_request_that_came_through_a_proxy_is_not_local(db, via):
+    """tinyproxy, squid and others say so in ``Via`` and add no ``X-Forwarded-For``."""
+    assert local_client().get(KEYS, headers={"Via": via}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Forwarded-For": "127.0.0.1", "Forwarded": "for=198.51.100.7"},
+        {"X-Forwarded-For": "127.0.0.1", "Forwarded": 'for="[2001:db8::7]:4711";proto=https'},
+        {"X-Forwarded-For": "127.0.0.1", "Forwarded": "for=127.0.0.1, for=198.51.100.7"},
+        {"X-Forwarded-For": "127.0.0.1", "Forwarded": "for=unknown"},
+        {"X-Forwarded-For": "127.0.0.1", "X-Real-IP": "198.51.100.7"},
+        {"X-Forwarded-For": "127.0.0.1", "X-Real-IP": "not-an-address"},
+    ],
+)
+def test_a_trusted_proxy_whose_headers_disagree_is_not_local(db, trusted_local_proxy, headers):
+    assert local_client().get(KEYS, headers=headers).status_code == 401
+
+
+def test_a_trusted_proxy_whose_headers_agree_on_loopback_is_local(db, trusted_local_proxy):
+    headers = {"X-Forwarded-For": "127.0.0.1", "Forwarded": "for=127.0.0.1;proto=http", "X-Real-IP": "127.0.0.1", "Via": "1.1 nginx"}
+    assert local_client().get(KEYS, headers=headers).status_code == 200
 
 
 def test_bypass_can_be_turned_off(db, settings):

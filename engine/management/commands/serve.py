@@ -20,7 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=None)
 
     def handle(self, host, port, **options):
-        config = settings.MEDIA_ENGINE
+        config = settings.MEDIA_ENGINE = {
+            **settings.MEDIA_ENGINE, "HOST": host or settings.MEDIA_ENGINE["HOST"], "PORT": port or settings.MEDIA_ENGINE["PORT"],
+        }
+        # The deployment checks about where the engine listens, now that the address is known
+        # (``--host`` may differ from MEDIA_ENGINE_HOST); they warn, they do not stop it.
+        self.check(tags=["listening"], include_deployment_checks=True)
         # The system checks (engine/checks.py, security/checks.py) have run by now; this one
         # needs the database: on PostgreSQL without Redis, this process must be the only server.
         sole_server.claim()
@@ -28,8 +33,8 @@ class Command(BaseCommand):
         startup.start()
         uvicorn.run(
             "engine.asgi:application",
-            host=host or config["HOST"],
-            port=port or config["PORT"],
+            host=config["HOST"],
+            port=config["PORT"],
             workers=config["WORKERS"],
             # Django's LOGGING (with its redaction filter) configures uvicorn's loggers too.
             log_config=None,
