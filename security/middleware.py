@@ -7,7 +7,7 @@ still protected, and an anonymous caller cannot tell an unknown path (401) from 
 from security import refusals
 from security.principal import InvalidCredentials, resolve_principal
 from security.request_facts import from_request
-from security.routes import OPEN_PATHS, unguarded_prefixes
+from security.routes import OPEN_PATHS, is_unguarded
 
 
 class PrincipalMiddleware:
@@ -18,7 +18,7 @@ class PrincipalMiddleware:
 
     def __call__(self, request):
         path = request.path
-        if path.startswith(unguarded_prefixes()):
+        if is_unguarded(path):
             request.principal = None
             return self.get_response(request)
         try:

@@ -15,7 +15,7 @@ from security.localhost import is_local_request
 from security.models import ApiKey
 from security.refusals import INVALID_CREDENTIALS
 from security.roles import Role
-from security.routes import HUB_PREFIX, STREAM_LINK_PATH, is_hub_path
+from security.routes import HUB_PREFIX, STREAM_LINK_PATH, is_hub_path, is_normal
 from security.stream_links import InvalidLink, presents_link, stream_link_signer
 
 INVALID_TICKET = "Invalid or expired ticket."
@@ -178,6 +178,10 @@ SURFACES = (
 
 
 def surface_for(path):
+    """The first surface whose prefix ``path`` lies under; the last row (the API) for a path that
+    is not in normal form, which lies under no prefix whatever it starts with."""
+    if not is_normal(path):
+        return SURFACES[-1]
     return next(surface for surface in SURFACES if path.startswith(surface.prefix))
 
 

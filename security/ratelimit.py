@@ -24,7 +24,7 @@ from django_ratelimit.core import get_usage
 
 from security import refusals
 from security.request_facts import from_request
-from security.routes import KEY_GENERATION_PATH, STREAM_PREFIX, unguarded_prefixes
+from security.routes import KEY_GENERATION_PATH, STREAM_PREFIX, is_unguarded
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +77,13 @@ POLICIES = (KEY_GENERATION, STREAMING, GENERAL)
 def policy_for(facts):
     """The policy a request is counted under, or None for what is not the engine's API.
 
-    The Django admin (which has its own login brute-force limit) and its static files are not
-    API routes. Everything else is: ``/system/status``, unknown paths (a path scan is traffic
-    too), the hub's negotiate request and WebSocket attempts count as general.
+    The Django admin (which has its own login brute-force limit) is not an API route, and the
+    static files WhiteNoise serves never reach this. Everything else is: ``/system/status``,
+    unknown paths (a path scan is traffic too), the hub's negotiate request and WebSocket
+    attempts count as general.
     """
     path = facts.path
-    if path.startswith(unguarded_prefixes()):
+    if is_unguarded(path):
         return None
     if path == KEY_GENERATION_PATH and facts.method == "POST":
         return KEY_GENERATION

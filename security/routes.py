@@ -9,8 +9,6 @@ holds each against the URL conf (and the hub's WebSocket routing), so a rename f
 
 import re
 
-from django.conf import settings
-
 #: Open to everyone (the landing page, the health probe); a valid principal is still recognised.
 OPEN_PATHS = frozenset({"/", "/system/status"})
 
@@ -32,12 +30,20 @@ HUB_PREFIX = "/hubs/"
 HUB_PATH = "/hubs/intercom"
 
 
-def unguarded_prefixes():
-    """Paths outside the API: the Django admin and its static files (public assets).
+def is_normal(path):
+    """Whether ``path`` names what it spells: no ``.`` or ``..`` segment, no empty one but a
+    trailing slash. ``/static/../admin/api-keys`` starts with an exempt prefix and is not under it."""
+    segments = path.split("/")[1:]
+    return path.startswith("/") and "" not in segments[:-1] and "." not in segments and ".." not in segments
 
-    Read at call time: ``STATIC_URL`` is a Django setting a deployment may change.
+
+def is_unguarded(path):
+    """Outside the API: the Django admin, which has its own staff login and login limit.
+
+    Static files need no exemption here: WhiteNoise serves the real ones before the engine's
+    middleware runs, so a ``/static/`` path that reaches it names no file and is judged like any.
     """
-    return (DJANGO_ADMIN_PREFIX, settings.STATIC_URL)
+    return path.startswith(DJANGO_ADMIN_PREFIX) and is_normal(path)
 
 
 def stream_path(asset_id):
@@ -46,4 +52,4 @@ def stream_path(asset_id):
 
 
 def is_hub_path(path):
-    return path.startswith(HUB_PREFIX)
+    return path.startswith(HUB_PREFIX) and is_normal(path)
