@@ -11,8 +11,8 @@ import errno
 import sys
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -189,6 +189,10 @@ def server_error(request):
     return error_response(status.HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error.", "server_error")
 
 
+#: The longest refused ``Host`` a 400 repeats; a longer one is shown cut, never echoed whole.
+MAX_HOST_SHOWN = 100
+
+
 def bad_request(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
         # Django reports an oversized body as a suspicious operation (400); the client needs to
@@ -197,7 +201,21 @@ def bad_request(request, exception=None):
         return error_response(
             status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, f"The request body is larger than {limit} bytes.", "request_too_large"
         )
+    if isinstance(exception, DisallowedHost):
+        return disallowed_host(request.META.get("HTTP_HOST", ""))
     return error_response(status.HTTP_400_BAD_REQUEST, "Bad request.", "bad_request")
+
+
+def disallowed_host(host):
+    """A ``Host`` not in ``ALLOWED_HOSTS`` (Django's guard against host-header poisoning): say
+    which host and which setting admits it, so a new name in front of the engine is one fix away."""
+    shown = host if len(host) <= MAX_HOST_SHOWN else host[:MAX_HOST_SHOWN] + "…"
+    return error_response(
+        status.HTTP_400_BAD_REQUEST,
+        f"This engine does not answer to the host {shown!r}; to admit it, add it to MEDIA_ENGINE_ALLOWED_HOSTS "
+        "(comma-separated) and restart.",
+        "disallowed_host",
+    )
 
 
 def permission_denied(request, exception=None):
