@@ -54,10 +54,15 @@ class EngineASGIHandler(ASGIHandler):
     A request already called from synchronous code through ``async_to_sync`` (the test suite's
     client, a management command) keeps Django's behaviour: its synchronous work returns to the
     calling thread, which owns the database connection (and the test's transaction).
+
+    ``gate`` is ASGI middleware that judges a request before Django reads it (``HTTP_GATE`` in the
+    settings). It runs inside the request's thread context, so what it asks the database goes to
+    the same thread and connection as the request's own work, not to a thread of its own.
     """
 
-    def __init__(self, threads=None):
+    def __init__(self, threads=None, gate=None):
         self.threads = threads or RequestThreads()
+        self.gated = gate(self.handle) if gate is not None else self.handle
         super().__init__()
 
     def load_middleware(self, is_async=False):
@@ -65,10 +70,13 @@ class EngineASGIHandler(ASGIHandler):
         super().load_middleware(is_async=False)
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or getattr(AsyncToSync.executors, "current", None) is not None:
+        if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
+        if getattr(AsyncToSync.executors, "current", None) is not None:
+            async with ThreadSensitiveContext():
+                return await self.gated(scope, receive, send)
         async with ThreadSensitiveContext(executor=self.threads.idlest()):
-            await self.handle(scope, receive, send)
+            await self.gated(scope, receive, send)
 
     async def get_response_async(self, request):
         return await sync_to_async(self.get_response)(request)

@@ -32,6 +32,11 @@ MEDIA_ENGINE = {
     "RATE_KEYGEN": env.text("RATE_KEYGEN", "5/m"),
     "RATE_STREAM": env.text("RATE_STREAM", "100/m"),
     "RATE_GENERAL": env.text("RATE_GENERAL", "60/m"),
+    # The largest request body read (JSON routes and the admin's forms); larger ones get 413
+    # before any of it is stored, chunked ones are cut there.
+    "MAX_BODY_BYTES": env.integer("MAX_BODY_BYTES", 1024 * 1024),
+    # Seconds a client may take to send a request's head, or pause while sending its body.
+    "CLIENT_TIMEOUT": env.integer("CLIENT_TIMEOUT", 10),
     "REDIS_URL": REDIS_URL,
     # Background tasks: "inprocess" runs them in a thread of `manage.py serve` (the embedded
     # default); "external" leaves them to separate `manage.py db_worker` processes.
@@ -111,6 +116,8 @@ ROOT_URLCONF = "engine.urls"
 ASGI_APPLICATION = "engine.asgi.application"
 #: What engine/asgi.py serves WebSocket upgrades with: the Intercom hub's router.
 WEBSOCKET_APPLICATION = "intercom.routing.websocket_application"
+#: What engine/asgi.py puts in front of Django for HTTP: judges a request's body before reading it.
+HTTP_GATE = "security.gate.BodyGate"
 APPEND_SLASH = False
 
 TEMPLATES = [

@@ -7,6 +7,7 @@ upgrade, which they turn into a bare 403.
 """
 
 from intercom.protocol import POLICY_VIOLATION
+from security.refusals import asgi_head
 
 DENIAL_EXTENSION = "websocket.http.response"
 
@@ -20,11 +21,6 @@ async def refuse(scope, send, response):
     if not supports_denial_response(scope):
         await send({"type": "websocket.close", "code": POLICY_VIOLATION})
         return
-    headers = [
-        (name.encode("latin-1"), value.encode("latin-1"))
-        for name, value in response.headers.items()
-        if name.lower() != "content-length"
-    ]
-    headers.append((b"content-length", str(len(response.content)).encode("ascii")))
-    await send({"type": "websocket.http.response.start", "status": response.status_code, "headers": headers})
+    status, headers = asgi_head(response)
+    await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
     await send({"type": "websocket.http.response.body", "body": response.content, "more_body": False})

@@ -6,28 +6,45 @@ still protected, and an anonymous caller cannot tell an unknown path (401) from 
 
 from security import refusals
 from security.principal import InvalidCredentials, resolve_principal
-from security.request_facts import from_request
+from security.request_facts import early_decisions, from_request
 from security.routes import OPEN_PATHS, is_unguarded
 
 
+def judge_caller(facts):
+    """``(principal, refusal)``: who is calling, and the 401 that turns them away, if any.
+
+    The open probe serves nobody as well (a bad or misplaced key there buys nothing, not even the
+    bypass); the Django admin has its own staff login.
+    """
+    if is_unguarded(facts.path):
+        return None, None
+    try:
+        principal = resolve_principal(facts)
+    except InvalidCredentials as exc:
+        if facts.path in OPEN_PATHS:
+            return None, None
+        return None, refusals.credential_refused(exc)
+    if principal is None and facts.path not in OPEN_PATHS:
+        return None, refusals.not_authenticated()
+    return principal, None
+
+
 class PrincipalMiddleware:
-    """Resolves the caller once per request and refuses anonymous ones outside the exempt list."""
+    """Resolves the caller once per request and refuses anonymous ones outside the exempt list.
+
+    A request that carried a body was judged before it was read (``security.gate``); its
+    principal is taken from there.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        path = request.path
-        if is_unguarded(path):
-            request.principal = None
+        early = early_decisions(request)
+        if early is not None:
+            request.principal = early.principal
             return self.get_response(request)
-        try:
-            request.principal = resolve_principal(from_request(request))
-        except InvalidCredentials as exc:
-            if path in OPEN_PATHS:
-                request.principal = None
-            else:
-                return refusals.credential_refused(exc)
-        if request.principal is None and path not in OPEN_PATHS:
-            return refusals.not_authenticated()
+        request.principal, refusal = judge_caller(from_request(request))
+        if refusal is not None:
+            return refusal
         return self.get_response(request)

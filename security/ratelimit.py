@@ -10,8 +10,10 @@ serving process, Redis when ``MEDIA_ENGINE_REDIS_URL`` is set). Its own decorato
 ``PermissionDenied`` (a 403); the engine reads :func:`django_ratelimit.core.get_usage` instead,
 so an exceeded quota is a 429 with ``Retry-After`` and the IETF draft ``RateLimit`` headers.
 
-HTTP goes through :class:`RateLimitMiddleware`; the Intercom hub calls :func:`check_rate` with the
-facts of its WebSocket handshake. Both answer from the same buckets.
+HTTP goes through :class:`RateLimitMiddleware` (or, for a request carrying a body, through
+``security.gate``, which counts it before the body is read and hands the decision on); the
+Intercom hub calls :func:`check_rate` with the facts of its WebSocket handshake. All answer from
+the same buckets.
 """
 
 import ipaddress
@@ -23,7 +25,7 @@ from django.conf import settings
 from django_ratelimit.core import get_usage
 
 from security import refusals
-from security.request_facts import from_request
+from security.request_facts import early_decisions, from_request
 from security.routes import KEY_GENERATION_PATH, STREAM_PREFIX, is_unguarded
 
 logger = logging.getLogger(__name__)
@@ -193,7 +195,8 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        decision = check_rate(from_request(request))
+        early = early_decisions(request)
+        decision = early.rate if early is not None else check_rate(from_request(request))
         if decision is None:
             return self.get_response(request)
         if not decision.allowed:

@@ -86,3 +86,44 @@ def hub_unavailable():
         503, "The hub cannot reach its message layer; try again shortly.", "hub_unavailable",
         headers={"Retry-After": str(RETRY_UNAVAILABLE_SECONDS)},
     )
+
+
+def body_too_large(limit):
+    """A body larger than the engine reads: 413, sent before any of it is stored."""
+    return error_response(
+        413, f"The request body is larger than the {limit} bytes this engine accepts (MEDIA_ENGINE_MAX_BODY_BYTES).",
+        "body_too_large",
+    )
+
+
+def body_timeout():
+    """A body that stopped arriving: 408, and the connection closed."""
+    return error_response(408, "The request body stopped arriving.", "request_timeout")
+
+
+def bad_framing():
+    """A ``Content-Length`` that is not one number: 400."""
+    return error_response(400, "The Content-Length header is not a length.", "bad_request")
+
+
+def asgi_head(response):
+    """Status and raw headers of a Django ``response`` with a fixed body, for an ASGI ``send``."""
+    headers = [
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, value in response.headers.items()
+        if name.lower() != "content-length"
+    ]
+    headers.append((b"content-length", str(len(response.content)).encode("ascii")))
+    return response.status_code, headers
+
+
+async def send_asgi(send, response):
+    """Answer an HTTP request with a refusal straight from ASGI, before Django has seen it.
+
+    The body was not read, so the connection is closed after the answer: a server that kept it
+    would have to read and discard whatever the client still sends.
+    """
+    status, headers = asgi_head(response)
+    headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.content, "more_body": False})

@@ -53,16 +53,38 @@ class RequestFacts:
         return self.scheme
 
 
+#: The ASGI scope key under which ``security.gate.BodyGate`` hands its decisions to Django.
+EARLY_DECISIONS = "media_engine.early_decisions"
+
+
+@dataclass(frozen=True)
+class EarlyDecisions:
+    """What was decided about a request carrying a body before the body was read: its facts,
+    its :class:`~security.ratelimit.RateDecision` (already counted) and its principal."""
+
+    facts: RequestFacts
+    rate: object
+    principal: object
+
+
+def early_decisions(request):
+    """The gate's decisions about ``request``, or None when it carried no body (or came another way)."""
+    scope = getattr(request, "scope", None)
+    return scope.get(EARLY_DECISIONS) if scope is not None else None
+
+
 def from_request(request):
     """Facts of a Django ``HttpRequest`` (ASGI or WSGI).
 
     Django joins a repeated header's values with commas, so a header sent twice arrives as one
     value that no single credential can match. The facts are kept on the request: the rate
-    limiter, the principal middleware and the audit trail all read them.
+    limiter, the principal middleware and the audit trail all read them (the gate's, when it
+    judged the request first).
     """
     facts = getattr(request, "_security_facts", None)
     if facts is None:
-        facts = request._security_facts = _facts_of(request)
+        early = early_decisions(request)
+        facts = request._security_facts = early.facts if early is not None else _facts_of(request)
     return facts
 
 

@@ -103,12 +103,12 @@ NETWORKS = [
         "proxied-loopback", "127.0.0.1", "localhost:8000", (("X-Forwarded-For", "127.0.0.1"),), ("127.0.0.1/32",),
         local_safe=True, local_unsafe=True,
     ),
-    # A page of another site in the local browser: may read (the browser keeps the answer from it)
-    # but not change anything or open the hub.
+    # A page of another site in the local browser: no bypass for any method (a page can play
+    # <video src=...> or load <img src=...> without reading the answer), and no hub.
     Network(
         "cross-site-origin", "127.0.0.1", "localhost:8000",
         (("Origin", "https://attacker.example"), ("Sec-Fetch-Site", "cross-site")),
-        local_safe=True, cross_site=True,
+        cross_site=True,
     ),
 ]
 

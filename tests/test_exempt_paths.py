@@ -7,12 +7,12 @@ without a key. These go over the wire: HTTP clients normalise such targets befor
 """
 
 import json
-import socket
 import subprocess
 
 import pytest
 
-from tests.servers import LOOPBACK, EngineServer, engine_environment, manage, require_binary
+from tests.servers import EngineServer, engine_environment, manage, require_binary
+from tests.wire import exchange
 
 pytestmark = pytest.mark.services
 
@@ -27,28 +27,8 @@ def server(tmp_path_factory):
 
 
 def raw_get(port, target):
-    """Send ``target`` exactly as written; ``(status, headers, body)``."""
-    with socket.create_connection((LOOPBACK, port), timeout=10) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {LOOPBACK}:{port}\r\nConnection: close\r\n\r\n".encode())
-        received = b""
-        while chunk := sock.recv(65536):
-            received += chunk
-    head, _, body = received.partition(b"\r\n\r\n")
-    status_line, *lines = head.decode("latin-1").split("\r\n")
-    headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
-    if headers.get("transfer-encoding") == "chunked":
-        body = dechunk(body)
-    return int(status_line.split()[1]), headers, body
-
-
-def dechunk(data):
-    body = b""
-    while True:
-        size_line, _, data = data.partition(b"\r\n")
-        size = int(size_line.split(b";")[0], 16)
-        if size == 0:
-            return body
-        body, data = body + data[:size], data[size + 2 :]
+    answer = exchange(port, "GET", target)
+    return answer.status, answer.headers, answer.body
 
 
 @pytest.mark.parametrize(

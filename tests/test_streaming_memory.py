@@ -8,7 +8,6 @@ slowly through a small receive buffer, and checks the server's resident memory t
 
 import hashlib
 import socket
-import threading
 import time
 
 import httpx
@@ -16,31 +15,13 @@ import pytest
 
 from tests.servers import LOOPBACK
 from tests.streaming_servers import ProvisionedEngine, sha256_of, write_media_file
+from tests.wire import PeakSampler, resident_bytes
 
 pytestmark = pytest.mark.services
 
 FILE_SIZE = 256 * 1024 * 1024
 RSS_GROWTH_LIMIT = 64 * 1024 * 1024
 SLOW_PHASE_BYTES = 12 * 1024 * 1024
-
-
-def resident_bytes(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmRSS")
-
-
-class PeakSampler(threading.Thread):
-    def __init__(self, pid):
-        super().__init__(daemon=True)
-        self.pid, self.peak, self.done = pid, 0, threading.Event()
-
-    def run(self):
-        while not self.done.is_set():
-            self.peak = max(self.peak, resident_bytes(self.pid))
-            self.done.wait(0.02)
 
 
 def slow_get(port, path, key):
@@ -76,13 +57,8 @@ def test_slow_client_streaming_keeps_server_memory_bounded(tmp_path):
         # before the baseline would hide the growth in the baseline).
         assert httpx.head(f"{server.url}/stream/{engine.asset_id}", headers={"X-Api-Key": engine.key}).status_code == 200
         baseline = resident_bytes(pid)
-        sampler = PeakSampler(pid)
-        sampler.start()
-        try:
+        with PeakSampler(lambda: resident_bytes(pid)) as sampler:
             head, body_bytes, digest = slow_get(server.port, f"/stream/{engine.asset_id}", engine.key)
-        finally:
-            sampler.done.set()
-            sampler.join()
     assert head.startswith("HTTP/1.1 200"), head
     assert body_bytes == FILE_SIZE
     assert digest == sha256_of(media)
