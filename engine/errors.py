@@ -25,6 +25,19 @@ def error_response(status_code, detail, code, headers=None, **extra):
     return response
 
 
+def asgi_head(response):
+    """Status and raw headers of a Django ``response`` with a fixed body, for an ASGI ``send``:
+    what answers a request before Django has seen it (the body gate, the server protocol, a
+    refused WebSocket upgrade)."""
+    headers = [
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, value in response.headers.items()
+        if name.lower() != "content-length"
+    ]
+    headers.append((b"content-length", str(len(response.content)).encode("ascii")))
+    return response.status_code, headers
+
+
 class DomainError(Exception):
     """A request the engine's rules refuse: ``detail`` for people, ``code`` for programs.
 

@@ -37,6 +37,10 @@ MEDIA_ENGINE = {
     "MAX_BODY_BYTES": env.integer("MAX_BODY_BYTES", 1024 * 1024),
     # Seconds a client may take to send a request's head, or pause while sending its body.
     "CLIENT_TIMEOUT": env.integer("CLIENT_TIMEOUT", 10),
+    # Seconds an idle kept-alive connection stays open after a response.
+    "KEEPALIVE_TIMEOUT": env.integer("KEEPALIVE_TIMEOUT", 5),
+    # Open connections (HTTP and hub sockets) one server process serves; past it, 503.
+    "MAX_CONNECTIONS": env.integer("MAX_CONNECTIONS", 1000),
     "REDIS_URL": REDIS_URL,
     # Background tasks: "inprocess" runs them in a thread of `manage.py serve` (the embedded
     # default); "external" leaves them to separate `manage.py db_worker` processes.

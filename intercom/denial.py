@@ -7,7 +7,7 @@ upgrade, which they turn into a bare 403.
 """
 
 from intercom.protocol import POLICY_VIOLATION
-from security.refusals import asgi_head
+from engine.errors import asgi_head
 
 DENIAL_EXTENSION = "websocket.http.response"
 

@@ -7,7 +7,7 @@ set whichever door it knocked on. DRF views refuse through DRF's own exceptions,
 ``engine/errors.py`` renders in the same shape.
 """
 
-from engine.errors import error_response
+from engine.errors import asgi_head, error_response
 
 #: Sent with every 401, so clients learn which credential the engine expects.
 WWW_AUTHENTICATE = 'ApiKey realm="media-engine", header="X-Api-Key"'
@@ -104,17 +104,6 @@ def body_timeout():
 def bad_framing():
     """A ``Content-Length`` that is not one number: 400."""
     return error_response(400, "The Content-Length header is not a length.", "bad_request")
-
-
-def asgi_head(response):
-    """Status and raw headers of a Django ``response`` with a fixed body, for an ASGI ``send``."""
-    headers = [
-        (name.encode("latin-1"), value.encode("latin-1"))
-        for name, value in response.headers.items()
-        if name.lower() != "content-length"
-    ]
-    headers.append((b"content-length", str(len(response.content)).encode("ascii")))
-    return response.status_code, headers
 
 
 async def send_asgi(send, response):

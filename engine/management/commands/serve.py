@@ -42,6 +42,10 @@ class Command(BaseCommand):
             # uvicorn's own handling would rewrite the peer and fool the localhost bypass.
             proxy_headers=False,
             server_header=False,
+            # uvicorn's protocol with a deadline and a size limit for request heads and a
+            # connection limit (engine/http_protocol.py); idle kept-alive connections close.
+            http="engine.http_protocol:EngineHttpProtocol",
+            timeout_keep_alive=config["KEEPALIVE_TIMEOUT"],
             ws_max_size=1024 * 1024,
             # Hub messages are small JSON events sent to many clients: compressing each one per
             # connection costs more CPU than the bytes it saves.
