@@ -32,6 +32,8 @@ MEDIA_ENGINE = {
     "RATE_KEYGEN": env.text("RATE_KEYGEN", "5/m"),
     "RATE_STREAM": env.text("RATE_STREAM", "100/m"),
     "RATE_GENERAL": env.text("RATE_GENERAL", "60/m"),
+    # Invocations one hub connection may make, as a bucket that refills at this pace.
+    "HUB_INVOCATION_RATE": env.text("HUB_INVOCATION_RATE", "50/10s"),
     # The largest request body read (JSON routes and the admin's forms); larger ones get 413
     # before any of it is stored, chunked ones are cut there.
     "MAX_BODY_BYTES": env.integer("MAX_BODY_BYTES", 1024 * 1024),

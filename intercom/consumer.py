@@ -16,6 +16,7 @@ from channels.exceptions import StopConsumer
 
 from intercom import denial, events, groups, hub_methods, protocol
 from intercom.admission import Admission, admit, late_credential
+from intercom.budget import InvocationBudget
 from intercom.keepalive import KeepAlive, Timings
 from security import refusals
 from security.models import ApiKey
@@ -65,6 +66,7 @@ class IntercomConsumer(AsyncConsumer):
         self.handshaken = False
         self.closed = False
         self.topics = set(events.EVENTS)
+        self.budget = InvocationBudget()
         self.keepalive = KeepAlive(self, self.timings)
         try:
             await self.join_groups()
@@ -144,6 +146,9 @@ class IntercomConsumer(AsyncConsumer):
             await self.close_with_error(refusal)
             return
         kind = message["type"]
+        if kind in (protocol.INVOCATION, protocol.STREAM_INVOCATION) and not self.budget.spend():
+            await self.close_with_error(self.budget.exhausted_message(), code=protocol.POLICY_VIOLATION)
+            return
         if kind == protocol.INVOCATION:
             await self._invoke(message)
         elif kind == protocol.STREAM_INVOCATION:

@@ -35,13 +35,13 @@ def rate_settings_are_rates(app_configs, **kwargs):
     from security.ratelimit import POLICIES, InvalidRate, parse_rate
 
     errors = []
-    for policy in POLICIES:
+    for setting in [policy.setting for policy in POLICIES] + ["HUB_INVOCATION_RATE"]:
         try:
-            parse_rate(settings.MEDIA_ENGINE[policy.setting])
+            parse_rate(settings.MEDIA_ENGINE[setting])
         except InvalidRate as exc:
             errors.append(
                 checks.Error(
-                    f"MEDIA_ENGINE_{policy.setting}: {exc}",
+                    f"MEDIA_ENGINE_{setting}: {exc}",
                     hint="Write a count per period: 60/m, 100/m, 10/15m, 1000/h.",
                     id="security.E102",
                 )
