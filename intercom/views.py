@@ -12,7 +12,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from engine.errors import BadInput, error_response
+from engine.api import whole_number
+from engine.errors import error_response
 from intercom import connections
 from security import refusals, tickets
 from security.origins import origin_allowed
@@ -32,10 +33,11 @@ def negotiate(request):
     if not origin_allowed(from_request(request)):
         # The socket that follows would be refused; say so before handing out a token.
         return refusals.origin_refused()
-    requested = request.GET.get("negotiateVersion", "0")
-    if not requested.isdigit() or len(requested) > 4:
-        raise BadInput("negotiateVersion must be a whole number.")
-    version = min(int(requested), NEGOTIATE_VERSION)
+    requested = whole_number(
+        request.GET.get("negotiateVersion", "0"), "negotiateVersion", code="invalid", maximum=9999,
+        detail="negotiateVersion must be a whole number.",
+    )
+    version = min(requested, NEGOTIATE_VERSION)
     connection_id, token = connections.new_connection(request.principal, version)
     # negotiateVersion is written for version 0 too, as ASP.NET Core does: signalrcore, which
     # asks for version 0, refuses an answer without it ("negotiateVersion must be an integer").

@@ -1,15 +1,12 @@
-import re
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 
+from engine.api import whole_number
 from engine.errors import BadInput
 from library.browse import selectors
 from library.browse.serializers import AdministratorWorkSerializer, WorkSerializer
 from library.models import WorkKind
 from security.permissions import IsConsumer
-
-FOLDER_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
 
 
 def _serializer_for(request):
@@ -46,11 +43,7 @@ class WorkList(generics.ListAPIView):
             raise BadInput(f"Unknown kind {kind!r}.", "invalid_kind")
         folder = params.get("folder") or None
         if folder is not None:
-            # ASCII digits, at most 18: str.isdigit() also takes "²" (int() then fails) and numbers
-            # past SQLite's 64-bit integers, and either was a 500.
-            if not FOLDER_ID.fullmatch(folder):
-                raise BadInput("folder must be a folder id.", "invalid_folder")
-            folder = int(folder)
+            folder = whole_number(folder, "folder", detail="folder must be a folder id.")
         q = params.get("q", "")
         if len(q) > 200:
             raise BadInput("The search text is longer than 200 characters.", "invalid_query")
