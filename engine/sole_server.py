@@ -1,12 +1,26 @@
-"""Making sure an engine without shared state is the only one serving its PostgreSQL database.
+"""Making sure an engine is the only one serving its data: one per SQLite data directory, and
+one per PostgreSQL database without shared state.
 
 Without ``MEDIA_ENGINE_REDIS_URL`` each server process counts rate limits and routes hub
-messages in its own memory, which is right only while it is alone. On PostgreSQL a second
-process (on this host or another) could join unnoticed, so ``manage.py serve`` holds a
-session-level advisory lock for its whole life and refuses to start when another holds it.
-A process that dies loses its session, and the lock with it.
+messages in its own memory, which is right only while it is alone, and on the embedded default
+its task worker takes any running scan for one it must recover. So ``manage.py serve`` holds
+for its whole life:
+
+- on SQLite, an exclusive ``flock`` on ``serve.lock`` in the directory of the database file (the
+  data directory, unless ``MEDIA_ENGINE_DATABASE_URL`` names a file elsewhere), with its pid
+  written in the file so a second server can say whom it met;
+- on PostgreSQL without shared state, a session-level advisory lock, since a second process
+  could join from another host.
+
+A process that dies loses both (the kernel drops the ``flock`` with the descriptor, PostgreSQL
+the lock with the session), so no stale lock outlives its server.
 """
 
+import fcntl
+import os
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connections
 
@@ -15,6 +29,7 @@ from engine.shared_state import per_process_state
 
 #: An arbitrary, fixed advisory-lock key: "media-engine sole server".
 LOCK_KEY = 0x6D65_736F_6C65
+LOCK_FILE = "serve.lock"
 _held = []
 
 
@@ -23,7 +38,9 @@ def needs_lock():
 
 
 def claim():
-    """Take the lock on a connection of its own, kept open until the process exits."""
+    """Take the locks this deployment needs, kept until the process exits."""
+    if not uses_postgresql():
+        return claim_data_dir()
     if not needs_lock():
         return False
     connection = connections.create_connection("default")
@@ -41,4 +58,24 @@ def claim():
             "then share Redis), or stop the other process."
         )
     _held.append(connection)
+    return True
+
+
+def claim_data_dir():
+    """Lock the SQLite database's directory for this process, or :class:`CommandError` naming
+    the process that holds it."""
+    data_dir = Path(settings.DATABASES["default"]["NAME"]).resolve().parent
+    fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+        os.close(fd)
+        raise CommandError(
+            f"Another engine (pid {holder}) already serves the data directory {data_dir}. Stop it first, "
+            "or give this one a data directory of its own (MEDIA_ENGINE_DATA_DIR)."
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+    _held.append(fd)
     return True

@@ -1,7 +1,10 @@
 """Profiles: Administrators manage them; the Owner and the last Administrator can be neither deleted
 nor demoted (409), also when requests race."""
 
+import subprocess
+import sys
 import threading
+import time
 
 import httpx
 import pytest
@@ -9,7 +12,7 @@ import pytest
 from security.audit import Actor, AuditEntry
 from security.profiles import services
 from security.profiles.models import Profile
-from tests.servers import EngineServer, engine_environment, manage, migrate
+from tests.servers import ROOT, EngineServer, engine_environment, manage, migrate
 
 
 @pytest.fixture(autouse=True)
@@ -86,29 +89,55 @@ def test_profiles_are_for_administrators_only(client_as):
         assert client.post("/profiles", json={"display_name": "x"}).status_code == 403
 
 
-def test_concurrent_demotions_across_two_engine_processes_never_leave_no_administrator(tmp_path):
-    """Two serving processes on one SQLite file; many demotions race. The original engine's
-    read-then-write check let every request see "another Administrator is left"."""
+#: What a second process on the same SQLite file runs: the service every entry point calls,
+#: started at a shared instant so it races the server's own requests.
+DEMOTE = """
+import time
+from engine.errors import Conflict
+from security.audit import Actor
+from security.profiles import services
+from security.profiles.models import Profile
+profile = Profile.objects.get(pk={pk})
+time.sleep(max(0, {start} - time.time()))
+try:
+    services.update_profile(profile, actor=Actor("race"), role="Consumer")
+    print("status 200")
+except Conflict:
+    print("status 409")
+"""
+
+
+def test_concurrent_demotions_across_processes_never_leave_no_administrator(tmp_path):
+    """The server and other processes on one SQLite file; many demotions race. The original
+    engine's read-then-write check let every request see "another Administrator is left"."""
     env = engine_environment(tmp_path / "data", RATE_GENERAL="100000/m")
     migrate(env)
     manage(env, "shell", "-c", "from security.profiles.models import Profile; Profile.objects.filter(is_owner=True).delete()")
-    with EngineServer(env) as first, EngineServer(env) as second:
+    with EngineServer(env) as server:
         ids = [
-            httpx.post(f"{first.url}/profiles", json={"display_name": f"Admin {n}", "role": "Administrator"}).json()["id"]
+            httpx.post(f"{server.url}/profiles", json={"display_name": f"Admin {n}", "role": "Administrator"}).json()["id"]
             for n in range(6)
         ]
-        barrier = threading.Barrier(len(ids))
+        start = time.time() + 20
+        others = [
+            subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "shell", "-c", DEMOTE.format(pk=pk, start=start)],
+                             env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            for pk in ids[3:]
+        ]
         statuses = []
 
-        def demote(server, profile_id):
-            barrier.wait()
+        def demote(profile_id):
+            time.sleep(max(0, start - time.time()))
             statuses.append(httpx.patch(f"{server.url}/profiles/{profile_id}", json={"role": "Consumer"}, timeout=30).status_code)
 
-        threads = [threading.Thread(target=demote, args=((first, second)[n % 2], pk)) for n, pk in enumerate(ids)]
+        threads = [threading.Thread(target=demote, args=(pk,)) for pk in ids[:3]]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        remaining = [p for p in httpx.get(f"{first.url}/profiles").json()["results"] if p["role"] == "Administrator"]
+        for other in others:
+            output, _ = other.communicate(timeout=120)
+            statuses.append(int(output.split("status ")[-1]))
+        remaining = [p for p in httpx.get(f"{server.url}/profiles").json()["results"] if p["role"] == "Administrator"]
     assert sorted(statuses) == [200] * 5 + [409]
     assert len(remaining) == 1

@@ -1,4 +1,8 @@
-"""With MEDIA_ENGINE_REDIS_URL, every serving process counts in the same Redis buckets."""
+"""With MEDIA_ENGINE_REDIS_URL, every serving process counts in the same Redis buckets.
+
+Several servers share a database the way a deployment does, on PostgreSQL: a second server on
+one SQLite data directory is refused (tests/test_data_dir_lock.py).
+"""
 
 import time
 
@@ -18,9 +22,9 @@ def redis():
 
 
 @pytest.fixture
-def engine_env(tmp_path, redis):
-    """A migrated data directory and an Administrator key, for engines sharing ``redis``."""
-    env = engine_environment(tmp_path / "data", REDIS_URL=redis.url)
+def engine_env(tmp_path, redis, postgres_cluster):
+    """A migrated database of its own and an Administrator key, for engines sharing ``redis``."""
+    env = engine_environment(tmp_path / "data", REDIS_URL=redis.url, DATABASE_URL=postgres_cluster.new_database().url())
     migrate(env)
     key = manage(env, "apikey", "create", "--label", "operations", "--role", "Administrator").stdout.strip()
     return env, key
