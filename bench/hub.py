@@ -64,6 +64,7 @@ def _serve(env, port, commands):
     uvicorn.run(
         "engine.asgi:application", host=LOOPBACK, port=port, log_config=None, log_level="warning",
         proxy_headers=False, server_header=False, ws_max_size=1024 * 1024, lifespan="off",
+        http="engine.http_protocol:EngineHttpProtocol",
     )
 
 
