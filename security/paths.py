@@ -34,7 +34,7 @@ MAX_NAME_BYTES = 255
 DECODE_LAYERS = 3
 
 #: A root may be neither these, nor inside them, nor contain them (compared case-insensitively,
-#: since macOS volumes usually are). ``/`` is special-cased: everything lies inside it.
+#: since macOS volumes usually are, and only here). ``/`` is special-cased: everything lies inside it.
 SYSTEM_DIRECTORIES = (
     "/etc", "/usr", "/bin", "/sbin", "/boot", "/root", "/proc", "/sys", "/dev", "/run",
     "/var/lib", "/var/log",
@@ -145,16 +145,19 @@ def check_syntax(raw):
 # --- gate 2: the place --------------------------------------------------------------------------
 
 
-def _fold(path):
-    return path.rstrip("/").casefold() or "/"
+def _exact(path):
+    return os.fsencode(path).rstrip(b"/") or b"/"
 
 
 def is_within(path, parent):
-    """Whether ``path`` is ``parent`` or lies below it (both absolute and normalised)."""
-    path, parent = _fold(path), _fold(parent)
-    if parent == "/":
-        return True
-    return path == parent or path.startswith(parent + "/")
+    """Whether ``path`` is ``parent`` or lies below it (both absolute and normalised, text or
+    bytes), compared exactly: the one containment rule of the scanner and the stream.
+
+    On a case-sensitive filesystem ``/srv/Music`` is another directory than ``/srv/music``;
+    folding case here once let a symlink into it be scanned as part of the library.
+    """
+    path, parent = _exact(path), _exact(parent)
+    return parent == b"/" or path == parent or path.startswith(parent + b"/")
 
 
 def overlaps(first, second):
@@ -162,14 +165,29 @@ def overlaps(first, second):
     return is_within(first, second) or is_within(second, first)
 
 
+def _fold(path):
+    return path.rstrip("/").casefold() or "/"
+
+
+def _within_folded(path, parent):
+    """:func:`is_within` ignoring case, for the protected directories alone: on a volume that
+    ignores case (macOS's usually do) ``/ETC`` is ``/etc``, and refusing a little more is safe."""
+    path, parent = _fold(path), _fold(parent)
+    return parent == "/" or path == parent or path.startswith(parent + "/")
+
+
+def _overlaps_folded(first, second):
+    return _within_folded(first, second) or _within_folded(second, first)
+
+
 def _protected(real, data_dir):
     """The protected directory ``real`` collides with, or None."""
     if _fold(real) == "/":
         return "/"
     for directory in SYSTEM_DIRECTORIES:
-        if directory == "/private" and any(is_within(real, allowed) and _fold(real) != _fold(allowed) for allowed in PRIVATE_EXCEPTIONS):
+        if directory == "/private" and any(_within_folded(real, allowed) and _fold(real) != _fold(allowed) for allowed in PRIVATE_EXCEPTIONS):
             continue
-        if overlaps(real, directory):
+        if _overlaps_folded(real, directory):
             return directory
     if SYSTEM_PREFIX_PATTERN.match(real):
         return "/" + real.split("/")[1]
@@ -177,11 +195,11 @@ def _protected(real, data_dir):
     if mounted and mounted.group(1).casefold() in WINDOWS_SYSTEM_NAMES:
         return real[: mounted.end(1)]
     for parent in SHARED_PARENTS:
-        if is_within(parent, real):
+        if _within_folded(parent, real):
             return parent
     if data_dir:
         data_real = os.path.realpath(str(data_dir))
-        if overlaps(real, data_real):
+        if _overlaps_folded(real, data_real):
             return "the engine's data directory"
     return None
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from library.ingestion import detect
 from library.ingestion.inspection import reason_for
+from security import paths
 
 DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 #: O_NONBLOCK: opening a FIFO planted in the library must not hang the scan.
@@ -201,8 +202,7 @@ class Walk:
                 yield Refusal(rel, "broken symbolic link" if missing else reason_for(error))
             return
         real = os.path.realpath(os.path.join(self.root, rel))
-        inside = real.startswith(self.root.rstrip(b"/") + b"/")
-        if not inside:
+        if real == self.root.rstrip(b"/") or not paths.is_within(real, self.root):
             if claimed:
                 yield Refusal(rel, "symbolic link leads outside the library root")
             return

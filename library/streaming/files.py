@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from library.models import AssetLocation, LibraryRoot
+from security import paths
 
 _DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 # O_NONBLOCK: opening a FIFO planted in the library must not hang the worker thread.
@@ -54,11 +55,6 @@ class OpenedFile:
         if self.fd >= 0:
             fd, self.fd = self.fd, -1
             os.close(fd)
-
-
-def _inside(real_path, root_path):
-    root = root_path.rstrip(b"/") + b"/"
-    return real_path.startswith(root)
 
 
 def open_without_symlinks(real_path):
@@ -113,7 +109,7 @@ def open_location(location, enabled_roots):
         real_path = os.path.realpath(os.path.join(root_path, raw))
     except (OSError, ValueError):
         raise FileUnavailable() from None
-    if not any(_inside(real_path, enabled) for enabled in enabled_roots):
+    if not any(paths.is_within(real_path, enabled) for enabled in enabled_roots):
         raise FileUnavailable()
     try:
         fd = open_without_symlinks(real_path)
