@@ -31,7 +31,7 @@ STATUS_TEXT = {
     "403": "The caller's role does not allow this.",
     "404": "No such object.",
     "405": "Method not allowed.",
-    "409": "Conflicts with the stored state; nothing was changed.",
+    "409": "Conflicts with the stored state; nothing was changed. A stream: the file changed since its scan (asset_changed), rescanned now.",
     "412": "Precondition failed.",
     "413": "Request body too large.",
     "416": "Requested range not satisfiable.",
@@ -90,14 +90,17 @@ PLAIN_VIEW_PATHS = {
             "tags": ["stream"],
             "summary": "Stream an asset's file with byte ranges and conditional requests.",
             "parameters": [_path_id("asset_id", "The asset's id."), *_RANGE_HEADERS],
-            "responses": {"200": _FILE, "206": _FILE, "304": _STREAM_HEADERS_ONLY, "412": _error_response("412"), "416": _error_response("416")},
+            "responses": {
+                "200": _FILE, "206": _FILE, "304": _STREAM_HEADERS_ONLY, "409": _error_response("409"),
+                "412": _error_response("412"), "416": _error_response("416"),
+            },
         },
         "head": {
             "operationId": "stream_head",
             "tags": ["stream"],
             "summary": "An asset's headers (size, ETag, Last-Modified) without the body.",
             "parameters": [_path_id("asset_id", "The asset's id."), *_RANGE_HEADERS],
-            "responses": {"200": _STREAM_HEADERS_ONLY, "304": _STREAM_HEADERS_ONLY, "412": _error_response("412")},
+            "responses": {"200": _STREAM_HEADERS_ONLY, "304": _STREAM_HEADERS_ONLY, "409": _error_response("409"), "412": _error_response("412")},
         },
     },
     "/stream/{asset_id}/link": {

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from library.ingestion import inspection
 from library.ingestion.sandbox import Task
 from library.ingestion.walk import DISAPPEARED, Refusal
+from library.models.works import file_identity
 
 logger = logging.getLogger(__name__)
 QUEUE_SIZE = 2000
@@ -29,8 +30,12 @@ TICK = 0.2
 
 @dataclass
 class Unchanged:
+    """A file the last scan took in, the same file still (size, time, device and inode).
+    ``identity`` is what a row from before identities were kept lacks."""
+
     rel: bytes
     known: object
+    identity: dict | None = None
 
 
 @dataclass
@@ -114,8 +119,12 @@ class Dispatcher:
             self._put(entry)
             return
         known = self.known.get(entry.rel)
-        if known is not None and known.size == entry.info.st_size and known.mtime_ns == entry.info.st_mtime_ns:
-            self._unchanged.append(Unchanged(entry.rel, known))
+        identity = file_identity(entry.info)
+        if (
+            known is not None and known.size == entry.info.st_size and known.mtime_ns == entry.info.st_mtime_ns
+            and known.identity in (None, identity)
+        ):
+            self._unchanged.append(Unchanged(entry.rel, known, identity if known.identity is None else None))
             if len(self._unchanged) >= UNCHANGED_CHUNK:
                 self._hand_over_unchanged()
             return

@@ -75,6 +75,8 @@ def inspect(fd, name, hashed=lambda: None, parse_options=None):
         "content_hash": content_hash,
         "size": size,
         "mtime_ns": info.st_mtime_ns,
+        "device": info.st_dev,
+        "inode": info.st_ino,
         "tags": tags,
         "tag_error": tag_error,
     }

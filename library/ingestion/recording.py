@@ -26,6 +26,7 @@ from library.ingestion.progress import display
 from library.ingestion.walk import Refusal
 from library.metadata.services import create_works
 from library.models import Asset, AssetLocation, AssetRole, ScanFailure
+from library.models.works import identity
 
 logger = logging.getLogger(__name__)
 #: Files per transaction, and the longest a taken-in file waits for its batch to be written.
@@ -34,7 +35,7 @@ FLUSH_AFTER = 0.5
 UPDATE_CHUNK = 500
 NOT_MEDIA = "content is not a recognised media format"
 NO_VIDEO = "the video beside this subtitle is not in the library"
-_LOCATION_FIELDS = ("asset", "size", "mtime_ns", "missing_since", "seen_at", "relative_path", "symlink", "utf8_path")
+_LOCATION_FIELDS = ("asset", "size", "mtime_ns", "device", "inode", "missing_since", "seen_at", "relative_path", "symlink", "utf8_path")
 
 
 @dataclass
@@ -45,12 +46,17 @@ class Known:
     size: int
     mtime_ns: int
     missing: bool
+    #: ``file_identity`` of the file the last scan took in; None for a row from before they were kept.
+    identity: dict | None = None
 
 
 def known_locations(root, walk):
     """``{raw relative path: Known}`` for the root's locations that ``walk`` covers."""
-    rows = AssetLocation.objects.filter(root=root).values_list("id", "raw_path", "size", "mtime_ns", "missing_since")
-    known = {bytes(raw): Known(pk, size, mtime, missing is not None) for pk, raw, size, mtime, missing in rows.iterator(2000)}
+    rows = AssetLocation.objects.filter(root=root).values_list("id", "raw_path", "size", "mtime_ns", "missing_since", "device", "inode")
+    known = {
+        bytes(raw): Known(pk, size, mtime, missing is not None, None if inode is None else {"device": device, "inode": inode})
+        for pk, raw, size, mtime, missing, device, inode in rows.iterator(2000)
+    }
     if walk.scope is not None:
         known = {rel: location for rel, location in known.items() if walk.covers(rel)}
     return known
@@ -65,6 +71,7 @@ class Recorder:
         self._batch, self._failures = [], []
         self._seen, self._still_there = set(), []
         self._subtitles, self._met = [], set()
+        self._unidentified = []
         self._oldest = None
 
     def take(self, item):
@@ -72,6 +79,8 @@ class Recorder:
         if isinstance(item, Unchanged):
             self._seen.add(item.rel)
             self._still_there.append(item.known)
+            if item.identity is not None:
+                self._unidentified.append((item.known.id, item.identity))
             self.progress.count("unchanged", item.rel)
         elif isinstance(item, Refusal):
             self._fail(item.rel, item.reason, present=item.present)
@@ -151,6 +160,7 @@ class Recorder:
         for entry, answer in batch:
             fields = dict(
                 asset=assets[answer["content_hash"]], size=answer["size"], mtime_ns=answer["mtime_ns"],
+                **identity(answer["device"], answer["inode"]),
                 missing_since=None, seen_at=now, relative_path=display(entry.rel),
                 symlink=entry.symlink, utf8_path=_is_utf8(entry.rel),
             )
@@ -241,6 +251,10 @@ class Recorder:
         for ids, update in ((present, {"seen_at": now}), (returned, {"seen_at": now, "missing_since": None})):
             for start in range(0, len(ids), UPDATE_CHUNK):
                 AssetLocation.objects.filter(pk__in=ids[start:start + UPDATE_CHUNK]).update(**update)
+        # Files unchanged since a scan that kept no identity: recorded once, without re-hashing.
+        for pk, found in self._unidentified:
+            AssetLocation.objects.filter(pk=pk).update(**found)
+        self._unidentified = []
         gone = [
             known.id for rel, known in self.known.items()
             if rel not in self._seen and not any(rel.startswith(prefix) for prefix in unlisted)

@@ -54,6 +54,16 @@ def queue_scan(folder, *, trigger=ScanTrigger.MANUAL, paths=None):
     return job
 
 
+def rescan_changed(folder):
+    """Queue a scan of ``folder``, which holds a file that changed since its scan; the scan takes
+    that file in again (its identity no longer matches) and passes the unchanged rest by. A scan
+    already queued or running does the same, so none is added beside it."""
+    try:
+        return queue_scan(folder)
+    except Conflict:
+        return None
+
+
 def queue_all():
     """Queue a scan of every enabled folder that has none queued or running."""
     jobs = []

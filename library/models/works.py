@@ -98,6 +98,8 @@ class AssetLocation(models.Model):
 
     ``raw_path`` is the exact bytes of the path relative to the root (file names need not be
     UTF-8); ``relative_path`` is its readable form for people and never used to open a file.
+    ``device`` and ``inode`` are the identity of the file the scan took in (with ``size`` and
+    ``mtime_ns``): a stream serves the file only while it is still that one.
     """
 
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="locations")
@@ -106,6 +108,8 @@ class AssetLocation(models.Model):
     relative_path = models.TextField()
     size = models.BigIntegerField()
     mtime_ns = models.BigIntegerField()
+    device = models.BigIntegerField(null=True, blank=True)
+    inode = models.BigIntegerField(null=True, blank=True)
     missing_since = models.DateTimeField(null=True, blank=True)
     seen_at = models.DateTimeField(default=timezone.now)
     #: The scan met a symbolic link here (to a file inside the root), not the file itself.
@@ -125,3 +129,33 @@ class AssetLocation(models.Model):
     @property
     def missing(self):
         return self.missing_since is not None
+
+    def is_file(self, info):
+        """Whether ``info`` (``os.fstat`` of an open file) is the file the scan took in.
+
+        A row from before identities were recorded has none; its size and time still decide,
+        and the next scan records the rest.
+        """
+        if (info.st_size, info.st_mtime_ns) != (self.size, self.mtime_ns):
+            return False
+        return self.inode is None or file_identity(info) == {"device": self.device, "inode": self.inode}
+
+
+def file_identity(info):
+    """Which file ``info`` describes: its device and inode.
+
+    Not the status-change time, though a rewrite cannot set it back: ``chmod -R`` on a library
+    moves it for every file, and every stream would wait for a rescan that hashes them all.
+    """
+    return identity(info.st_dev, info.st_ino)
+
+
+def identity(device, inode):
+    """:func:`file_identity` from the two numbers, as a reader process reports them."""
+    return {"device": _signed(device), "inode": _signed(inode)}
+
+
+def _signed(number):
+    """An unsigned 64-bit number (overlayfs and NFS use the high bit of inodes) as the signed
+    64-bit one a database column holds."""
+    return number - 2**64 if number >= 2**63 else number

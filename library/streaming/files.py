@@ -7,7 +7,14 @@ then opens exactly that real path one component at a time from ``/`` with ``O_NO
 symlink swapped into any component after the check makes the open fail instead of being
 followed. There is no window between the check and the open.
 
-Nothing here puts a server path into an exception message: callers turn failures into 404s.
+Once open, the file must still be the one the scan took in (``AssetLocation.is_file``: device,
+inode, size, modification time): a hard link to a file outside the library, or another file
+moved into its place, passes every path check but not the scan's (that it is media, its hash,
+its tags). Such a location is left out and its folder rescanned; another location of the same
+content may serve instead.
+
+Nothing here puts a server path into an exception message: callers turn failures into 404s
+(and :class:`AssetChanged` into a 409).
 """
 
 import errno
@@ -17,6 +24,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from library.ingestion.services import rescan_changed
 from library.models import AssetLocation, LibraryRoot
 from security import paths
 
@@ -28,6 +36,10 @@ _VANISHED = frozenset({errno.ENOENT, errno.ENOTDIR})
 
 class FileUnavailable(Exception):
     """The asset has no file that may be served now (a 404 for the client)."""
+
+
+class AssetChanged(FileUnavailable):
+    """The asset's files are there but none is any longer the one its scan took in (a 409)."""
 
 
 @dataclass
@@ -49,7 +61,7 @@ class OpenedFile:
     @property
     def matches_scan(self):
         """Whether the file is still the one the scan hashed, so the content hash names it."""
-        return self.stat.st_size == self.location.size and self.stat.st_mtime_ns == self.location.mtime_ns
+        return self.location.is_file(self.stat)
 
     def close(self):
         if self.fd >= 0:
@@ -130,14 +142,24 @@ def open_location(location, enabled_roots):
 
 def open_asset(asset):
     """The first usable location of an asset (the primary one first), opened; :class:`FileUnavailable`
-    when none is."""
+    when none is, and :class:`AssetChanged` when files were there but changed since their scan. The
+    folder of a changed file is rescanned either way."""
     enabled_roots = [os.fsencode(path) for path in LibraryRoot.objects.filter(enabled=True).values_list("path", flat=True)]
     if not enabled_roots:
         raise FileUnavailable()
     locations = asset.locations.filter(missing_since__isnull=True, root__enabled=True).select_related("root").primary_first()
-    for location in locations:
-        try:
-            return open_location(location, enabled_roots)
-        except FileUnavailable:
-            continue
-    raise FileUnavailable()
+    changed = []
+    try:
+        for location in locations:
+            try:
+                opened = open_location(location, enabled_roots)
+            except FileUnavailable:
+                continue
+            if opened.matches_scan:
+                return opened
+            opened.close()
+            changed.append(location)
+    finally:
+        for root in {location.root_id: location.root for location in changed}.values():
+            rescan_changed(root)
+    raise AssetChanged() if changed else FileUnavailable()

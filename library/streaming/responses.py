@@ -54,18 +54,10 @@ class FileChunks:
 
 
 def validators(asset, opened):
-    """A strong ETag from the content hash while the file is the one the scan hashed.
-
-    A file edited since the scan no longer has that content, so it gets a weak tag from its
-    size and modification time instead; a weak tag never satisfies ``If-Range``, so a client
-    cannot splice bytes of two versions together.
-    """
+    """A strong ETag from the content hash: only the file the scan hashed is ever served
+    (``library.streaming.files``), so the hash names exactly the bytes sent."""
     modified = datetime.fromtimestamp(opened.stat.st_mtime_ns // 1_000_000_000, tz=dt_timezone.utc)
-    if opened.matches_scan and asset.content_hash:
-        etag = f'"{asset.content_hash}"'
-    else:
-        etag = f'W/"{opened.stat.st_size:x}-{opened.stat.st_mtime_ns:x}"'
-    return Validators(etag=etag, last_modified=modified)
+    return Validators(etag=f'"{asset.content_hash}"', last_modified=modified)
 
 
 def content_type(asset):

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from engine.errors import error_response
 from library.models import Asset
 from library.streaming import responses
-from library.streaming.files import FileUnavailable, open_asset
+from library.streaming.files import AssetChanged, FileUnavailable, open_asset
 from library.streaming.ranges import Decision, Unsatisfiable, evaluate, http_date
 from security import refusals
 from security.permissions import may_obtain_stream_link, may_stream, role_required
@@ -26,6 +26,17 @@ _CONDITIONAL_HEADERS = ("range", "if-range", "if-match", "if-none-match", "if-mo
 
 def _not_found():
     return error_response(404, "Not found.", "not_found")
+
+
+#: Seconds to wait for the rescan of a changed file: a scan passes unchanged files by quickly.
+RETRY_CHANGED_SECONDS = 10
+
+
+def _changed():
+    return error_response(
+        409, "The file changed since the library scanned it; it is being scanned again, try again shortly.",
+        "asset_changed", headers={"Retry-After": str(RETRY_CHANGED_SECONDS)},
+    )
 
 
 def _method_not_allowed(allowed):
@@ -123,6 +134,8 @@ async def stream(request, asset_id):
         return refusals.permission_denied("This link is for another file.")
     try:
         asset, opened = await sync_to_async(_resolve)(asset_id)
+    except AssetChanged:
+        return _changed()
     except FileUnavailable:
         return _not_found()
     return _answer(request, asset, opened)
