@@ -52,7 +52,15 @@ SHARED_PARENTS = ("/home", "/tmp", "/Users", "/private/tmp", "/private/var/folde
 PRIVATE_EXCEPTIONS = ("/private/tmp", "/private/var/folders")
 
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
-WINDOWS_DEVICE_NAMES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\.[^.]*)?$", re.IGNORECASE)
+#: Names Windows opens as a device whatever follows the first dot, and with trailing dots and
+#: spaces dropped: ``NUL.mp3``, ``aux.``, ``COM¹``, the console's ``CONIN$``.
+WINDOWS_DEVICE_NAMES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$|clock\$)(\..*)?$", re.IGNORECASE)
+#: NTFS alternate data streams: ``name::$DATA``, ``name:stream:$DATA``, ``file.ext:stream``.
+#: ``Artist: Live`` and ``Ratio 2:1`` are ordinary names.
+ALTERNATE_DATA_STREAM = re.compile(r"::|:\$[A-Za-z_]+$|^[^:]+\.[A-Za-z0-9]{1,8}:[^:\s]+$")
+#: Unicode's bidirectional formatting characters, which make a name display as another
+#: (``evil\u202egalf.mp3`` shows as ``evilpm3.flag``).
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class PathRefused(BadInput):
@@ -117,6 +125,7 @@ def check_syntax(raw):
         raise PathRefused("The path is not valid Unicode text.", "invalid_encoding") from None
     if any(unicodedata.category(char) == "Cc" for char in raw) or "\u2028" in raw or "\u2029" in raw:
         raise PathRefused("The path contains NUL or control characters.", "control_character")
+    _check_hidden_characters(decoded_forms(raw))
     if len(encoded) > MAX_PATH_BYTES:
         raise PathRefused(f"The path is longer than {MAX_PATH_BYTES} bytes.", "path_too_long")
     if raw.startswith(("\\\\", "//", "\\/", "/\\")):
@@ -137,9 +146,38 @@ def check_syntax(raw):
     for name in raw.split("/"):
         if len(name.encode("utf-8")) > MAX_NAME_BYTES:
             raise PathRefused(f"A name in the path is longer than {MAX_NAME_BYTES} bytes.", "name_too_long")
-        if os.name == "nt" and WINDOWS_DEVICE_NAMES.match(name):
-            raise PathRefused("Windows device names (CON, NUL, COM1…) are not accepted.", "device_path")
+    _check_windows_names(decoded_forms(raw))
     return raw
+
+
+def _invisible(char):
+    return unicodedata.category(char) in ("Cc", "Cf")
+
+
+def _check_hidden_characters(forms):
+    """Characters that hide what a name is, in every reading of it (an encoded one included)."""
+    for form in forms:
+        if any(char in BIDI_CONTROLS for char in form):
+            raise PathRefused("The path contains a Unicode bidirectional control, which makes a name display as another.", "bidi_control")
+    for form in forms:
+        for segment in re.split(r"[/\\]", form):
+            visible = "".join(char for char in segment if not _invisible(char))
+            if visible in (".", "..") and visible != segment:
+                raise PathRefused("The path has dots separated only by invisible or control characters.", "disguised_dot_segment")
+    for form in forms:
+        if any(unicodedata.category(char) == "Cc" for char in form):
+            raise PathRefused("The path contains NUL or control characters (percent-encoded).", "control_character")
+
+
+def _check_windows_names(forms):
+    """Names that mean something else to Windows, refused on every system: a library is often a
+    share that Windows clients, Samba or WSL open too."""
+    for form in forms:
+        for name in form.split("/"):
+            if WINDOWS_DEVICE_NAMES.match(name.rstrip(" .")):
+                raise PathRefused("Windows device names (CON, NUL.mp3, COM1, CONIN$…) are not accepted.", "windows_device_name")
+            if ALTERNATE_DATA_STREAM.search(name):
+                raise PathRefused("NTFS alternate data streams (name::$DATA, file.ext:stream) are not accepted.", "alternate_data_stream")
 
 
 # --- gate 2: the place --------------------------------------------------------------------------

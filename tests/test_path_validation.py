@@ -44,7 +44,7 @@ LEGITIMATE = [
     "Artist: Live at Wembley", "R.E.M.", "AC⧸DC", "100% Hits", "%2e literally", "Beyoncé", "Björk",
     "坂本龍一", "東京事変 - 教育", "...And Justice for All", "Song…", "a..b", ".hidden", "..hidden",
     "Sigur Rós (2005)", "Motörhead", "Dvořák; Symphony No. 9", "Café del Mar Vol. 1", "C:drive fans",
-    "con", "NUL.mp3 collection", "Guns N' Roses", "Mötley Crüe & Friends", "A#B$C", "space at end ",
+    "Guns N' Roses", "Mötley Crüe & Friends", "A#B$C", "space at end ",
 ]
 
 
