@@ -17,7 +17,7 @@ from library.providers.musicbrainz import MusicBrainzClient
 from library.providers.tmdb import TmdbClient
 from security import secret_store
 from security.audit import Actor
-from tests.provider_fakes import Reply, env_master_key, fake_provider, no_key_source, providers_at  # noqa: F401
+from tests.provider_fakes import FakeProvider, Reply, env_master_key, fake_provider, no_key_source, providers_at  # noqa: F401
 
 TMDB_KEY = "0123456789abcdef0123456789abcdef"
 MOVIE_SEARCH = {"page": 1, "total_pages": 1, "total_results": 1, "results": [
@@ -359,3 +359,44 @@ def test_probe_records_reachability(providers_at, no_key_source, db):
     tasks.probe_providers.call(["musicbrainz"])
     provider = Provider.objects.get(name="musicbrainz")
     assert provider.reachable is True and provider.last_checked is not None
+
+
+# --- credentials and redirects --------------------------------------------------------------------
+
+TMDB_READ_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ0ZXN0In0.c2lnbmF0dXJl"
+
+
+@pytest.fixture
+def outbound_proxy(monkeypatch):
+    """A second local server as the deployment's outbound HTTP proxy: requests to any public
+    host arrive there, so it sees exactly what the engine sends to another origin."""
+    proxy = FakeProvider()
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    yield proxy
+    proxy.close()
+
+
+@pytest.mark.parametrize("token", [TMDB_READ_TOKEN, TMDB_KEY], ids=["v4 bearer", "v3 api_key"])
+def test_a_redirect_to_another_origin_carries_no_credential(fake_provider, outbound_proxy, token):
+    fake_provider.route("/3/search/movie", Reply(302, {}, headers={"Location": f"http://93.184.216.34/3/search/movie?query=Heat&api_key={token}"}))
+    outbound_proxy.route("/3/search/movie", Reply(body=MOVIE_SEARCH))
+    outbound_proxy.route("/3/movie/949", Reply(body=MOVIE_DETAILS))
+    client = TmdbClient(fake_provider.url + "/3", token, timeout=2.0, retries=0, backoff=0.01)
+    client.search("Heat")
+    [followed] = outbound_proxy.asked("/3/search/movie")
+    assert "Authorization" not in followed["headers"] and "authorization" not in followed["headers"]
+    assert "api_key" not in followed["query"]
+    assert followed["query"]["query"] == ["Heat"]
+    assert token not in repr(followed)
+    # The configured origin itself was asked with the credential.
+    [asked] = fake_provider.asked("/3/search/movie")
+    assert asked["headers"].get("Authorization") == f"Bearer {token}" or asked["query"].get("api_key") == [token]
+
+
+def test_a_redirect_within_the_configured_origin_keeps_the_credential(fake_provider):
+    fake_provider.route("/3/search/movie", Reply(301, {}, headers={"Location": "/3/search/movie2?query=Heat"}))
+    fake_provider.route("/3/search/movie2", Reply(body=MOVIE_SEARCH))
+    TmdbClient(fake_provider.url + "/3", TMDB_READ_TOKEN, timeout=2.0, retries=0).search("Heat")
+    [followed] = fake_provider.asked("/3/search/movie2")
+    assert followed["headers"]["Authorization"] == f"Bearer {TMDB_READ_TOKEN}"

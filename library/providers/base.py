@@ -2,13 +2,16 @@
 
 Retries cover what a provider asks us to retry (429, 502, 503, 504, honouring ``Retry-After``
 up to a cap) and transient network failures; a 401 or a malformed answer is reported at once.
-Redirects are followed by hand, each target checked by :mod:`url_guard`.
+Redirects are followed by hand, each target checked by :mod:`url_guard`; a redirect to another
+origin loses every credential (the request's headers, its parameters, and a credential the
+provider wrote back into the new URL), as browsers and httpx drop ``Authorization``.
 """
 
 import logging
 import math
 import threading
 import time
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 from django.core.cache import cache
@@ -84,6 +87,8 @@ class ProviderClient:
 
     name = "provider"
     label = "The provider"
+    #: Query parameters that carry a credential (TMDB's v3 ``api_key``).
+    credential_params = ()
 
     def __init__(self, base_url, *, timeout=10.0, retries=2, backoff=1.0, gate=None, transport=None):
         self.base_url = base_url.rstrip("/")
@@ -141,9 +146,17 @@ class ProviderClient:
             if not response.is_redirect:
                 return response
             location = response.headers.get("Location", "")
-            url = url_guard.check(str(response.url.join(location)), trusted_base=self.base_url)
-            params = None
+            target = url_guard.check(str(response.url.join(location)), trusted_base=self.base_url)
+            if url_guard.origin(target) != url_guard.origin(str(response.url)):
+                # The credentials are the provider's; another origin gets none of them.
+                headers, target = None, self._without_credentials(target)
+            url, params = target, None
         raise ProviderError(f"{self.label} redirected too many times.")
+
+    def _without_credentials(self, url):
+        parts = urlsplit(url)
+        query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name not in self.credential_params]
+        return urlunsplit(parts._replace(query=urlencode(query)))
 
     def _pause(self, attempt, retry_after):
         delay = self.backoff * (2**attempt)

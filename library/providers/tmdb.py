@@ -14,6 +14,7 @@ from library.providers.base import MalformedResponse, ProviderClient
 class TmdbClient(ProviderClient):
     name = "tmdb"
     label = "TMDB"
+    credential_params = ("api_key",)
 
     def __init__(self, base_url, api_key, **kwargs):
         super().__init__(base_url, **kwargs)
