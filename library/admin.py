@@ -10,6 +10,7 @@ from engine.admin import ReadOnlyAdmin, ReadOnlyInline
 from library.ingestion import services as ingestion
 from library.models import Asset, AssetLocation, LibraryRoot, ScanFailure, ScanJob, Work
 from library.search import search_works
+from security.audit import Actor
 
 
 @admin.register(LibraryRoot)
@@ -26,7 +27,7 @@ class LibraryRootAdmin(ReadOnlyAdmin):
     def scan_now(self, request, queryset):
         for folder in queryset:
             try:
-                job = ingestion.queue_scan(folder)
+                job = ingestion.queue_scan(folder, actor=Actor.from_request(request))
             except Conflict as refused:
                 self.message_user(request, f"{folder.path}: {refused.detail}", messages.WARNING)
             else:

@@ -1,4 +1,5 @@
-"""Brute-force protection for the Django admin's login: 10 failed logins per 15 minutes per address.
+"""The Django admin's login: brute-force protection (10 failed logins per 15 minutes per address)
+and an audit record of every login, successful or failed.
 
 The admin authenticates with a username and password, not an API key, so it is outside the API
 quotas and gets its own limit. Every attempt is counted *before* the password is checked (two
@@ -9,7 +10,11 @@ back off the count, so only failures use up the allowance.
 
 from functools import wraps
 
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
 from security import refusals
+from security.audit import Actor, record
 from security.ratelimit import client_bucket, count_request
 from security.request_facts import from_request
 
@@ -46,3 +51,20 @@ def protect(login_view):
         return response
 
     return guarded_login
+
+
+LOGIN_TARGET = "Django admin login"
+
+
+@receiver(user_logged_in, dispatch_uid="security.audit_login")
+def audit_login(sender, request, user, **kwargs):
+    actor = Actor.from_request(request) if request is not None else Actor(f"user {user.get_username()}")
+    record("admin.login", actor, LOGIN_TARGET)
+
+
+@receiver(user_login_failed, dispatch_uid="security.audit_failed_login")
+def audit_failed_login(sender, credentials, request=None, **kwargs):
+    """The name tried is recorded (Django has already masked the password), never what was typed
+    as the password."""
+    address = str(from_request(request).client_ip or "") if request is not None else ""
+    record("admin.login_failed", Actor(f"user {str(credentials.get('username', ''))[:150]}", address), LOGIN_TARGET)

@@ -28,6 +28,11 @@ class Actor:
         return cls("anonymous", address)
 
     @classmethod
+    def engine(cls):
+        """The engine acting on its own (a rescan of a file that changed, a watcher, a schedule)."""
+        return cls("engine", "")
+
+    @classmethod
     def command(cls):
         """A ``manage.py`` command run by someone with a shell on the server."""
         try:

@@ -100,7 +100,7 @@ def _facts_of(request):
         peer=request.META.get("REMOTE_ADDR") or None,
         scheme=request.scheme,
         host=headers.get("host"),
-        method=request.method.upper(),
+        method=(request.method or "").upper(),
         path=request.path,
         headers=headers,
         query={name: values for name, values in request.GET.lists()},

@@ -13,12 +13,13 @@ from library import background
 from library.ingestion.heartbeat import stale_after
 from library.ingestion.scanner import Scanner
 from library.models import LibraryRoot, ScanJob, ScanState, ScanTrigger
+from security.audit import Actor, record
 
 logger = logging.getLogger(__name__)
 ACTIVE = (ScanState.QUEUED, ScanState.RUNNING)
 
 
-def _new_job(folder, *, trigger=ScanTrigger.MANUAL, paths=None):
+def _new_job(folder, actor=None, *, trigger=ScanTrigger.MANUAL, paths=None):
     """A queued job for ``folder``, or :class:`Conflict` when one is already queued or running.
 
     The folder row is locked first (PostgreSQL) and SQLite's IMMEDIATE transactions serialise
@@ -34,20 +35,22 @@ def _new_job(folder, *, trigger=ScanTrigger.MANUAL, paths=None):
     scope = None if paths is None else b"\0".join(sorted(set(paths)))
     try:
         with transaction.atomic():
-            return ScanJob.objects.create(folder=folder, trigger=trigger, paths=scope)
+            job = ScanJob.objects.create(folder=folder, trigger=trigger, paths=scope)
     except IntegrityError:
         raise Conflict("A scan of this folder is already queued or running.", "scan_in_progress") from None
+    record("scan.started", actor or Actor.engine(), f"folder {folder.pk}: job {job.pk}")
+    return job
 
 
-def queue_scan(folder, *, trigger=ScanTrigger.MANUAL, paths=None):
-    """Queue a background scan of ``folder`` (or of ``paths`` under it); the job and its task row
-    commit together.
+def queue_scan(folder, *, actor=None, trigger=ScanTrigger.MANUAL, paths=None):
+    """Queue a background scan of ``folder`` (or of ``paths`` under it); the job, its task row and
+    its audit record commit together. ``actor`` is who asked (the engine itself when None).
 
     A scan of the folder whose worker died is re-queued first, so the answer is the truthful
     "already queued" rather than a scan that never ends."""
     recover_stale_scans(folder=folder)
     with transaction.atomic():
-        job = _new_job(folder, trigger=trigger, paths=paths)
+        job = _new_job(folder, actor, trigger=trigger, paths=paths)
         result = background.enqueue("scan_folder", job.pk)
         job.task_id = str(result.id)
         job.save(update_fields=["task_id"])
@@ -64,21 +67,21 @@ def rescan_changed(folder):
         return None
 
 
-def queue_all():
+def queue_all(*, actor=None):
     """Queue a scan of every enabled folder that has none queued or running."""
     jobs = []
     for folder in LibraryRoot.objects.filter(enabled=True):
         try:
-            jobs.append(queue_scan(folder))
+            jobs.append(queue_scan(folder, actor=actor))
         except Conflict:
             continue
     return jobs
 
 
-def start_foreground_scan(folder):
+def start_foreground_scan(folder, *, actor=None):
     """A job for ``manage.py scan``, which runs it itself rather than through the task queue."""
     with transaction.atomic():
-        return _new_job(folder)
+        return _new_job(folder, actor)
 
 
 def run_job(job_id, *, on_progress=None):

@@ -8,6 +8,7 @@ from engine.errors import Conflict
 from library.ingestion import services
 from library.ingestion.serializers import ScanJobDetailSerializer, ScanJobSerializer, ScanRequestSerializer
 from library.models import LibraryRoot, ScanJob
+from security.audit import Actor
 from security.permissions import IsAdministrator
 
 
@@ -20,9 +21,9 @@ class ScanStart(APIView):
         form.is_valid(raise_exception=True)
         folder_id = form.validated_data.get("folder_id")
         if folder_id is not None:
-            job = services.queue_scan(get_object_or_404(LibraryRoot, pk=folder_id))
+            job = services.queue_scan(get_object_or_404(LibraryRoot, pk=folder_id), actor=Actor.from_request(request))
             return Response(ScanJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
-        jobs = services.queue_all()
+        jobs = services.queue_all(actor=Actor.from_request(request))
         if not jobs:
             raise Conflict("No enabled folder is waiting for a scan.", "nothing_to_scan")
         return Response({"jobs": ScanJobSerializer(jobs, many=True).data}, status=status.HTTP_202_ACCEPTED)

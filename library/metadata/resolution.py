@@ -18,7 +18,9 @@ nothing (weight ≤ 0 or unknown) take no part.
 from dataclasses import dataclass
 from datetime import datetime
 
-LOCKABLE_SOURCES = frozenset({"user"})
+#: Claims people make (lock-claim); the only ones that can be locked.
+USER_SOURCE = "user"
+LOCKABLE_SOURCES = frozenset({USER_SOURCE})
 #: Fixed weights; providers' weights come from their settings rows. A file's name (``filename``)
 #: weighs half its tags (``embedded``): ``Heat.1995.mkv`` names the film unless the file says more.
 FIXED_WEIGHTS = {"embedded": 1.0, "filename": 0.5, "user": 2.0}

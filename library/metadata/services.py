@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from library.metadata.fields import COLUMN_FIELDS, InvalidClaim, column_value, normalise
-from library.metadata.resolution import LOCKABLE_SOURCES, ClaimRecord, canonical_values
+from library.metadata.resolution import LOCKABLE_SOURCES, USER_SOURCE, ClaimRecord, canonical_values
 from library.metadata.selectors import source_weights
 from library.search import search_text
 from library.models import Claim, Work
+from security.audit import record
 
 
 def record_claims(work, values, *, source, confidence=1.0, claimed_by="", locked=False):
@@ -43,15 +44,25 @@ def record_claims(work, values, *, source, confidence=1.0, claimed_by="", locked
     return Claim.objects.bulk_create(made)
 
 
-def lock_claim(work, field, value, *, principal):
-    """A locked ``user`` claim that wins resolution, and the work re-resolved for that field."""
+def lock_claim(work, field, value, *, principal, actor):
+    """A locked ``user`` claim that wins resolution, the work re-resolved for that field, and the
+    audit record, from ``actor`` (who and from where)."""
     with transaction.atomic():
         (claim,) = Claim.objects.bulk_create([Claim(
-            work=work, field=field, value=normalise(field, value), source="user", confidence=1.0,
-            locked=True, claimed_by=principal.describe()[:200], claimed_at=timezone.now(),
+            work=work, field=field, value=normalise(field, value), source=USER_SOURCE, confidence=1.0,
+            locked=True, claimed_by=principal.describe()[:200], claimer_role=str(principal.role), claimed_at=timezone.now(),
         )])
         resolve_work(work, fields=[field])
+        record("metadata.locked", actor, f"work {work.pk}: {field} = {claim.value!r}")
     return claim
+
+
+def resolve_requested(work, *, fields=None, actor):
+    """:func:`resolve_work` asked for by someone (``POST /metadata/resolve``), audited."""
+    with transaction.atomic():
+        changed = resolve_work(work, fields=fields)
+        record("metadata.resolved", actor, f"work {work.pk}: {', '.join(fields) if fields else 'every field'}")
+    return changed
 
 
 def resolve_work(work, fields=None, weights=None):

@@ -8,6 +8,7 @@ from library.metadata import services
 from library.metadata.fields import KNOWN_FIELDS
 from library.metadata.serializers import ClaimSerializer, LockClaimSerializer, ResolvedSerializer, ResolveSerializer
 from library.models import Work
+from security.audit import Actor
 from security.permissions import IsConsumer, IsCurator
 
 
@@ -47,8 +48,10 @@ class LockClaim(APIView):
         form = LockClaimSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         work = work_or_404(form.validated_data["work_id"])
-        claim = services.lock_claim(work, form.validated_data["field"], form.validated_data["value"], principal=request.user)
-        return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+        claim = services.lock_claim(
+            work, form.validated_data["field"], form.validated_data["value"], principal=request.user, actor=Actor.from_request(request),
+        )
+        return Response(ClaimSerializer(claim, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class Resolve(APIView):
@@ -60,6 +63,6 @@ class Resolve(APIView):
         form.is_valid(raise_exception=True)
         work = work_or_404(form.validated_data["work_id"])
         field = form.validated_data.get("field")
-        changed = services.resolve_work(work, fields=[field] if field else None)
+        changed = services.resolve_requested(work, fields=[field] if field else None, actor=Actor.from_request(request))
         work.refresh_from_db()
         return Response({"work_id": work.pk, "changed": sorted(changed), "values": services.canonical_view(work)})

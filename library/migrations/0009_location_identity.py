@@ -6,18 +6,18 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0008_work_search_index'),
+        ("library", "0008_work_search_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assetlocation',
-            name='device',
+            model_name="assetlocation",
+            name="device",
             field=models.BigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='assetlocation',
-            name='inode',
+            model_name="assetlocation",
+            name="inode",
             field=models.BigIntegerField(blank=True, null=True),
         ),
     ]

@@ -16,6 +16,8 @@ class Claim(models.Model):
     confidence = models.FloatField(default=1.0)
     locked = models.BooleanField(default=False)
     claimed_by = models.CharField(max_length=200, blank=True)
+    #: For a ``user`` claim, the role of who made it: what non-Administrators see of them.
+    claimer_role = models.CharField(max_length=32, blank=True)
     claimed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

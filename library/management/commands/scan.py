@@ -23,6 +23,7 @@ from engine.errors import Conflict
 from library.ingestion import services
 from library.models import LibraryRoot, ScanJob
 from library.worker import in_process_workers_running
+from security.audit import Actor
 
 BAR_WIDTH = 30
 #: Seconds between looks at a job the server runs.
@@ -58,7 +59,7 @@ class Command(BaseCommand):
     def _scan(self, root):
         by_server = in_process_workers_running()
         try:
-            job = services.queue_scan(root) if by_server else services.start_foreground_scan(root)
+            job = services.queue_scan(root, actor=Actor.command()) if by_server else services.start_foreground_scan(root, actor=Actor.command())
         except Conflict as refused:
             raise CommandError(f"{root.path}: {refused.detail}") from None
         where = "by the running server" if by_server else "here"
