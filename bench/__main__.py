@@ -13,6 +13,7 @@ BENCHMARKS = [
     "key_digest",
     "search",
     "auth",
+    "body_gate",
     "streaming",
     "scale",
     "hub",
