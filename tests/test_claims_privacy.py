@@ -74,7 +74,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 executor = MigrationExecutor(connection)
 leaves = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "library"]
-executor.migrate(leaves + [("library", "0009_location_identity")])
+executor.migrate(leaves + [("library", "0010_location_identity")])
 """
 
 

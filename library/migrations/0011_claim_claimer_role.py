@@ -25,7 +25,7 @@ def fill_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("library", "0009_location_identity"),
+        ("library", "0010_location_identity"),
         ("security", "0004_seed_owner"),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("library", "0008_work_search_index"),
+        ("library", "0009_scan_progress_and_scope"),
     ]
 
     operations = [
