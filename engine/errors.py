@@ -210,13 +210,20 @@ def bad_request(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
         # Django reports an oversized body as a suspicious operation (400); the client needs to
         # know that the size was the problem, which is what 413 says.
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return error_response(
-            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, f"The request body is larger than {limit} bytes.", "request_too_large"
-        )
+        return body_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     if isinstance(exception, DisallowedHost):
         return disallowed_host(request.META.get("HTTP_HOST", ""))
     return error_response(status.HTTP_400_BAD_REQUEST, "Bad request.", "bad_request")
+
+
+def body_too_large(limit):
+    """A body larger than the engine reads: 413, from the body gate before any of it is stored
+    (``security/gate.py``), or from Django's own check of the same limit."""
+    return error_response(
+        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        f"The request body is larger than the {limit} bytes this engine accepts (MEDIA_ENGINE_MAX_BODY_BYTES).",
+        "request_too_large",
+    )
 
 
 def disallowed_host(host):

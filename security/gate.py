@@ -21,6 +21,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
 
+from engine.errors import body_too_large
 from security import refusals
 from security.middleware import judge_caller
 from security.ratelimit import check_rate
@@ -97,7 +98,7 @@ class BodyGate:
             return await refusals.send_asgi(send, refusal)
         limit = body_limit(early.facts)
         if length is not None and length > limit:
-            return await refusals.send_asgi(send, refusals.body_too_large(limit))
+            return await refusals.send_asgi(send, body_too_large(limit))
         body, refusal = await self._read(receive, limit)
         if refusal is _DISCONNECTED:
             return None
@@ -120,7 +121,7 @@ class BodyGate:
             piece = message.get("body", b"")
             size += len(piece)
             if size > limit:
-                return None, refusals.body_too_large(limit)
+                return None, body_too_large(limit)
             pieces.append(piece)
             if not message.get("more_body", False):
                 return b"".join(pieces), None

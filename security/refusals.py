@@ -88,14 +88,6 @@ def hub_unavailable():
     )
 
 
-def body_too_large(limit):
-    """A body larger than the engine reads: 413, sent before any of it is stored."""
-    return error_response(
-        413, f"The request body is larger than the {limit} bytes this engine accepts (MEDIA_ENGINE_MAX_BODY_BYTES).",
-        "body_too_large",
-    )
-
-
 def body_timeout():
     """A body that stopped arriving: 408, and the connection closed."""
     return error_response(408, "The request body stopped arriving.", "request_timeout")

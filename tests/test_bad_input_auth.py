@@ -71,7 +71,8 @@ def test_a_body_over_the_upload_limit_is_413_and_changes_nothing(client_as, sett
     response = admin.post(path, content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 413, response.text
     assert response.json() == {
-        "detail": f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+        "detail": f"The request body is larger than the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes this engine accepts"
+        " (MEDIA_ENGINE_MAX_BODY_BYTES).",
         "code": "request_too_large",
     }
     assert ApiKey.objects.count() == 1  # only the caller's own key

@@ -92,14 +92,14 @@ def test_a_bad_key_with_a_200_mib_body_gets_its_401_while_it_is_still_sent(engin
 def test_a_declared_body_over_the_limit_gets_413_before_it_is_sent(engine):
     headers = {"X-Api-Key": engine.key, "Content-Type": "application/json", "Content-Length": BODY}
     upload, growth = measured_upload(engine, request_head("POST", "/settings/folders", engine.port, headers), body_chunks())
-    assert_refused_while_sending(upload, growth, 413, "body_too_large")
+    assert_refused_while_sending(upload, growth, 413, "request_too_large")
     assert "MEDIA_ENGINE_MAX_BODY_BYTES" in json.loads(upload.answer.body)["detail"]
 
 
 def test_a_chunked_body_is_cut_at_the_limit(engine):
     headers = {"X-Api-Key": engine.key, "Content-Type": "application/json", "Transfer-Encoding": "chunked"}
     upload, growth = measured_upload(engine, request_head("POST", "/settings/folders", engine.port, headers), chunked(body_chunks()))
-    assert_refused_while_sending(upload, growth, 413, "body_too_large")
+    assert_refused_while_sending(upload, growth, 413, "request_too_large")
 
 
 def test_an_over_quota_caller_gets_429_before_the_body_is_read(engine):
