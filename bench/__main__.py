@@ -12,7 +12,6 @@ BENCHMARKS = [
     "throughput",
     "key_digest",
     "search",
-    "auth",
     "body_gate",
     "streaming",
     "scale",
