@@ -15,14 +15,15 @@ from security.audit import Actor
 from security.models import ApiKey, AuditEntry
 from security.profiles.models import Profile
 
-VIEW_FIELDS = ["label", "role", "prefix", "created_at", "created_by", "last_used_at", "expires_at", "revoked_at"]
-ADD_FIELDS = ["label", "role", "expires_at"]
+VIEW_FIELDS = ["label", "role", "profile", "prefix", "created_at", "created_by", "last_used_at", "expires_at", "revoked_at"]
+ADD_FIELDS = ["label", "role", "profile", "expires_at"]
 
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(EngineAdmin):
-    list_display = ["label", "role", "prefix", "created_at", "last_used_at", "expires_at", "state"]
-    list_filter = ["role", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = ["label", "role", "profile", "prefix", "created_at", "last_used_at", "expires_at", "state"]
+    list_filter = ["role", "profile", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["profile"]
     search_fields = ["label", "key_id"]
     actions = ["revoke_selected"]
     readonly_fields = ["prefix"]
@@ -32,6 +33,10 @@ class ApiKeyAdmin(EngineAdmin):
         if obj.revoked_at:
             return "revoked"
         return "active" if obj.is_active() else "expired"
+
+    def get_changeform_initial_data(self, request):
+        # The form names the profile; the Owner is where keys go when nobody else is meant.
+        return {"profile": Profile.objects.owner().pk, **super().get_changeform_initial_data(request)}
 
     def get_fields(self, request, obj=None):
         return ADD_FIELDS if obj is None else VIEW_FIELDS
@@ -49,7 +54,7 @@ class ApiKeyAdmin(EngineAdmin):
 
     def save_model(self, request, obj, form, change):
         created, plaintext = services.create_key(
-            label=obj.label, role=obj.role, expires_at=obj.expires_at, actor=Actor.from_request(request)
+            label=obj.label, role=obj.role, profile=obj.profile, expires_at=obj.expires_at, actor=Actor.from_request(request)
         )
         for field in ApiKey._meta.concrete_fields:
             setattr(obj, field.attname, getattr(created, field.attname))

@@ -15,5 +15,7 @@ urlpatterns = [
     path("admin/api-keys", views.ApiKeyListCreate.as_view(), name="api-key-list"),
     path("admin/api-keys/revoke-all", views.ApiKeyRevokeAll.as_view(), name="api-key-revoke-all"),
     path("admin/api-keys/<int:pk>", views.ApiKeyRevoke.as_view(), name="api-key-detail"),
+    path("profiles/<int:pk>/keys", views.ProfileKeyList.as_view(), name="profile-key-list"),
+    path("profiles/<int:pk>/keys/revoke-all", views.ProfileKeysRevoke.as_view(), name="profile-key-revoke-all"),
     path("admin/audit", views.AuditList.as_view(), name="audit-list"),
 ]

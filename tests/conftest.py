@@ -84,12 +84,24 @@ def local(db):
 
 @pytest.fixture
 def make_key(db):
-    """``make_key(role, label=..., expires_at=...)`` → ``(api_key_row, plaintext)``."""
+    """``make_key(role, label=..., expires_at=..., profile=...)`` → ``(api_key_row, plaintext)``;
+    the key belongs to the Owner unless ``profile`` says otherwise."""
 
-    def make(role="Administrator", label=None, expires_at=None):
+    def make(role="Administrator", label=None, expires_at=None, profile=None):
         return services.create_key(
-            label=label or f"{role} test key", role=role, expires_at=expires_at, actor=Actor("test setup")
+            label=label or f"{role} test key", role=role, expires_at=expires_at, profile=profile, actor=Actor("test setup")
         )
+
+    return make
+
+
+@pytest.fixture
+def make_profile(db):
+    """``make_profile("Kid", role="Consumer")`` → a profile, made as ``POST /profiles`` makes one."""
+    from security.profiles.services import create_profile
+
+    def make(display_name, role="Consumer"):
+        return create_profile(display_name=display_name, role=role, actor=Actor("test setup"))
 
     return make
 

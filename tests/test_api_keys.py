@@ -25,7 +25,7 @@ def test_created_key_is_returned_once_with_its_fields(admin):
     assert response.status_code == 201
     body = response.json()
     assert set(body) == {
-        "id", "label", "role", "prefix", "created_at", "created_by", "last_used_at", "expires_at", "revoked_at", "key",
+        "id", "label", "role", "profile_id", "prefix", "created_at", "created_by", "last_used_at", "expires_at", "revoked_at", "key",
     }
     assert body["key"].startswith(body["prefix"] + "_")
     assert body["role"] == "Consumer" and body["label"] == "Mobile app"

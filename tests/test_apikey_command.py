@@ -68,3 +68,38 @@ def test_revoke_one_and_all(db):
 def test_revoke_unknown_id_fails_clearly(db):
     with pytest.raises(CommandError, match="No API key with id 42"):
         run("revoke", "42")
+
+
+def test_create_names_its_profile_by_name_or_id_and_list_shows_it(db, make_profile):
+    kid = make_profile("Kid")
+    run("create", "--label", "tablet", "--role", "Consumer", "--profile", "kid")
+    run("create", "--label", "phone", "--role", "Consumer", "--profile", str(kid.pk))
+    run("create", "--label", "laptop", "--role", "Administrator")
+    owners = dict(ApiKey.objects.values_list("label", "profile__display_name"))
+    assert owners == {"tablet": "Kid", "phone": "Kid", "laptop": "Owner"}
+    out, _ = run("list")
+    header, *rows = out.splitlines()
+    assert header.split()[:4] == ["ID", "LABEL", "ROLE", "PROFILE"]
+    assert any(row.split()[1:4] == ["tablet", "Consumer", "Kid"] for row in rows)
+    out, _ = run("list", "--profile", "Kid")
+    assert "tablet" in out and "phone" in out and "laptop" not in out
+
+
+@pytest.mark.parametrize("profile, message", [("Nobody", "No profile named 'Nobody'"), ("404", "No profile with id 404"), ("Twin", "Several profiles")])
+def test_create_for_an_unknown_or_ambiguous_profile_creates_nothing(db, make_profile, profile, message):
+    make_profile("Twin")
+    make_profile("twin")
+    with pytest.raises(CommandError, match=message):
+        run("create", "--label", "x", "--role", "Consumer", "--profile", profile)
+    assert not ApiKey.objects.exists()
+
+
+def test_revoke_a_profiles_keys_together(db, make_profile):
+    make_profile("Kid")
+    run("create", "--label", "tablet", "--role", "Consumer", "--profile", "Kid")
+    run("create", "--label", "phone", "--role", "Consumer", "--profile", "Kid")
+    run("create", "--label", "laptop", "--role", "Administrator")
+    out, _ = run("revoke", "--profile", "Kid")
+    assert out.strip() == "Revoked 2 key(s) of Kid."
+    assert set(ApiKey.objects.active().values_list("label", flat=True)) == {"laptop"}
+    assert AuditEntry.objects.filter(action="api_key.revoked").count() == 2

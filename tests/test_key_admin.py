@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from security.models import ApiKey, AuditEntry
+from security.profiles.models import Profile
 
 ADD = "/django-admin/security/apikey/add/"
 CHANGELIST = "/django-admin/security/apikey/"
@@ -17,7 +18,8 @@ def staff(client, db):
 
 
 def add_key(staff, **fields):
-    return staff.post(ADD, {"label": "Living room TV", "role": "Consumer", "expires_at_0": "", "expires_at_1": "", **fields})
+    owner = Profile.objects.owner().pk
+    return staff.post(ADD, {"label": "Living room TV", "role": "Consumer", "profile": owner, "expires_at_0": "", "expires_at_1": "", **fields})
 
 
 def test_created_key_is_shown_once_on_the_following_page(staff):
@@ -84,3 +86,22 @@ def test_bad_role_in_the_admin_form_creates_nothing(staff):
 def test_admin_renders_with_its_styles(staff):
     page = staff.get(CHANGELIST).content.decode()
     assert "/static/admin/css/base.css" in page
+
+
+def test_the_add_form_names_the_profile_with_the_owner_chosen(staff, make_profile):
+    kid = make_profile("Kid")
+    page = staff.get(ADD).content.decode()
+    owner = Profile.objects.owner()
+    assert f'<option value="{owner.pk}" selected>Owner</option>' in page
+    assert f'<option value="{kid.pk}">Kid</option>' in page
+    response = add_key(staff, label="Kid's tablet", profile=kid.pk)
+    assert response.status_code == 200
+    assert ApiKey.objects.get(label="Kid's tablet").profile == kid
+    changelist = staff.get(CHANGELIST).content.decode()
+    assert "Kid&#x27;s tablet" in changelist and ">Kid<" in changelist
+
+
+def test_the_add_form_refuses_a_missing_profile(staff):
+    response = add_key(staff, profile="")
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert not ApiKey.objects.exists()

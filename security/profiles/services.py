@@ -11,9 +11,10 @@ writes, inside one transaction: the second request waits for the first and count
 from django.db import transaction
 
 from engine.errors import Conflict
-from security.profiles.models import AVATAR_COLORS, Profile
 from security.audit import apply_changes, record
+from security.profiles.models import AVATAR_COLORS, Profile
 from security.roles import Role
+from security.services import revoke_profile_keys
 
 
 def _lock_administrators():
@@ -52,9 +53,15 @@ def update_profile(profile, *, actor, **changes):
 
 
 def delete_profile(profile, *, actor):
+    """Delete a profile with its keys and its state (stars, playlists, …).
+
+    Its active keys are revoked first, each audited and its hub connections closed, as any
+    revocation; the key rows then go with the profile, the audit trail keeps their history.
+    """
     with transaction.atomic():
         administrators = _lock_administrators()
         profile = Profile.objects.select_for_update().get(pk=profile.pk)
         _refuse_losing_administrator(profile, administrators, action="deleted")
+        revoke_profile_keys(profile, actor=actor)
         record("profile.deleted", actor, f"profile {profile.pk}: {profile.display_name} ({profile.role})")
         profile.delete()

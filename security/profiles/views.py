@@ -5,10 +5,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from security.audit import Actor
-from security.permissions import IsAdministrator
+from security.permissions import IsAdministrator, IsConsumer
 from security.profiles import services
 from security.profiles.models import Profile
-from security.profiles.serializers import ProfileSerializer, ProfileWriteSerializer
+from security.profiles.serializers import CallerSerializer, ProfileSerializer, ProfileWriteSerializer
+
+
+class Caller(APIView):
+    """Who the caller is: what a player shows as "signed in as", and what its key may do."""
+
+    permission_classes = [IsConsumer]
+
+    @extend_schema(responses={200: CallerSerializer})
+    def get(self, request):
+        principal = request.user
+        return Response(CallerSerializer({"role": principal.role, "profile": principal.profile, "key": principal.key}).data)
 
 
 class ProfileListCreate(generics.ListAPIView):
