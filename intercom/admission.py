@@ -27,6 +27,8 @@ from intercom import connections
 class Admission:
     principal: Principal
     connection_id: str | None
+    #: The profile the connection acts for, read here, on the database thread.
+    profile_id: int
 
 
 def admit(scope):
@@ -46,14 +48,14 @@ def admit(scope):
     connection_ids = facts.query.get("id")
     if connection_ids is None:
         # skipNegotiation clients connect without negotiating, so without a token.
-        return Admission(principal, None)
+        return Admission(principal, None, principal.profile.pk)
     try:
         if len(connection_ids) != 1:
             raise BadInput("Give one connection id.")
         connections.redeem(connection_ids[0], principal)
     except DomainError as error:
         return domain_error_response(error)
-    return Admission(principal, connection_ids[0])
+    return Admission(principal, connection_ids[0], principal.profile.pk)
 
 
 #: The hub's answer to a key that arrives inside a hub message.

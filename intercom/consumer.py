@@ -61,7 +61,7 @@ class IntercomConsumer(AsyncConsumer):
             raise StopConsumer
         self.principal = outcome.principal
         self.connection_id = outcome.connection_id
-        self.groups = groups.for_principal(self.principal)
+        self.groups = groups.for_principal(self.principal, outcome.profile_id)
         self.buffer = ""
         self.handshaken = False
         self.closed = False

@@ -2,7 +2,8 @@
 
 ``publish("MediaAdded", {...})`` queues the event for every connected role;
 ``audience=ADMINISTRATORS`` keeps events that carry server paths or folder details to
-Administrators. Publishing never raises into the caller: a scan or request must not fail
+Administrators; ``audience=profile(pk)`` sends a profile's own state to that profile's
+connections only (whatever key each was made with). Publishing never raises into the caller: a scan or request must not fail
 because nobody could be told about it.
 
 The event leaves when the caller's transaction commits (immediately outside one), so a client
@@ -45,6 +46,18 @@ EVENT_MESSAGE = "intercom.event"
 REVOKED_MESSAGE = "intercom.revoked"
 
 _AUDIENCE_GROUPS = {EVERYONE: groups.EVERYONE, ADMINISTRATORS: groups.ADMINISTRATORS}
+_PROFILE_AUDIENCE = "profile:"
+
+
+def profile(profile_id):
+    """The audience of one profile's connections."""
+    return f"{_PROFILE_AUDIENCE}{int(profile_id)}"
+
+
+def _group_of(audience):
+    if audience.startswith(_PROFILE_AUDIENCE):
+        return groups.for_profile(int(audience[len(_PROFILE_AUDIENCE):]))
+    return _AUDIENCE_GROUPS[audience]
 _hub_loop = None
 _pending_sends = set()
 
@@ -54,7 +67,7 @@ def publish(event, payload, *, audience=EVERYONE):
     try:
         if event not in EVENTS:
             raise ValueError(f"unknown hub event {event!r}")
-        group = _AUDIENCE_GROUPS[audience]
+        group = _group_of(audience)
         frame = protocol.encode(protocol.invocation(event, [json.loads(json.dumps(payload, cls=DjangoJSONEncoder))]))
         message = {"type": EVENT_MESSAGE, "event": event, "text": frame}
         transaction.on_commit(lambda: send_to_group(group, message))

@@ -143,3 +143,33 @@ async def test_folder_lifecycle_announces_watch_folder_active_to_administrators_
     assert await consumer.nothing_received()
     for socket in (admin, consumer):
         await socket.disconnect()
+
+
+async def test_profile_event_reaches_every_connection_of_that_profile_and_no_other(make_key, make_profile):
+    from intercom.events import profile
+
+    kid, other = await sync_to_async(make_profile)("Kid"), await sync_to_async(make_profile)("Other")
+    phone = await connected((await sync_to_async(make_key)("Consumer", profile=kid))[1])
+    tablet = await connected((await sync_to_async(make_key)("Curator", profile=kid))[1])
+    stranger = await connected((await sync_to_async(make_key)("Administrator", profile=other))[1])
+    await sync_to_async(publish)("MediaAdded", {"workId": 5}, audience=profile(kid.pk))
+    for socket in (phone, tablet):
+        [event] = await socket.receive_messages()
+        assert event["arguments"] == [{"workId": 5}]
+    assert await stranger.nothing_received()
+    for socket in (phone, tablet, stranger):
+        await socket.disconnect()
+
+
+async def test_the_localhost_administrators_connection_is_the_owners():
+    from intercom.events import profile
+    from security.profiles.models import Profile
+
+    owner = await sync_to_async(Profile.objects.owner)()
+    socket = HubSocket(peer="127.0.0.1", host="localhost:8000")
+    assert await socket.connect() is True
+    await socket.handshake()
+    await sync_to_async(publish)("MediaAdded", {"workId": 6}, audience=profile(owner.pk))
+    [event] = await socket.receive_messages()
+    assert event["arguments"] == [{"workId": 6}]
+    await socket.disconnect()
