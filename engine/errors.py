@@ -60,6 +60,13 @@ class BadInput(DomainError):
     """The request itself is unusable (400); nothing was changed."""
 
 
+class Forbidden(DomainError):
+    """The caller may see the thing but not do this to it (403): another's public playlist."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "forbidden"
+
+
 class NotFound(DomainError):
     """The request names something that does not exist (404)."""
 

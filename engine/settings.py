@@ -271,6 +271,9 @@ SPECTACULAR_SETTINGS = {
         "StreamTypeEnum": "library.ingestion.streams.TYPES",
         "AssetRoleEnum": "library.models.works.AssetRole",
         "RoleEnum": "security.roles.Role",
+        # Two choice sets share the field name "kind": a work's kind and what a star or rating is about.
+        "WorkKindEnum": "library.models.works.WorkKind",
+        "ItemKindEnum": "library.models.state.ItemKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -40,6 +40,8 @@ EVENTS = frozenset(
         "MetadataHarvested",
         "WatchFolderActive",
         "FolderHealthChanged",
+        "PlaylistChanged",
+        "PlayQueueChanged",
     }
 )
 EVENT_MESSAGE = "intercom.event"

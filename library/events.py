@@ -1,9 +1,11 @@
-"""The hub events the library publishes (scans, folders, metadata), each built once here.
+"""The hub events the library publishes (scans, folders, metadata, per-profile state), each built
+once here.
 
 Events naming folders, paths or files go to Administrators only; ``MediaAdded`` and
 ``MetadataHarvested`` carry work ids, kinds, titles and field names (what every role may browse)
-and go to everyone. ``intercom.events.publish`` never raises, so no event can fail a scan or a
-request.
+and go to everyone. ``PlayQueueChanged`` goes to the connections of the profile whose queue it
+is; ``PlaylistChanged`` to the owner's, or to everyone while the playlist is (or was) public.
+``intercom.events.publish`` never raises, so no event can fail a scan or a request.
 """
 
 from intercom import events as hub
@@ -107,4 +109,30 @@ def metadata_harvested(work, provider, claims, changed):
             "fields": sorted(claim.field for claim in claims),
             "changed": sorted(changed),
         },
+    )
+
+
+def playlist_changed(playlist, change, *, was_public=False):
+    """``change`` is ``created``, ``updated`` or ``deleted``; a device following the playlist
+    fetches it again (``GET /playlists/{id}``)."""
+    public = playlist.public or was_public
+    hub.publish(
+        "PlaylistChanged",
+        {"playlistId": playlist.pk, "ownerId": playlist.owner_id, "change": change, "public": playlist.public},
+        audience=hub.EVERYONE if public else hub.profile(playlist.owner_id),
+    )
+
+
+def play_queue_changed(profile_id, queue, entry_count, *, changed_by=None):
+    """The profile's play queue was saved (``queue``) or cleared (``queue`` None)."""
+    hub.publish(
+        "PlayQueueChanged",
+        {
+            "changedBy": queue.changed_by if queue is not None else changed_by or "",
+            "changedAt": queue.changed_at if queue is not None else None,
+            "currentIndex": queue.current_position if queue is not None else None,
+            "positionMs": queue.position_ms if queue is not None else 0,
+            "entryCount": entry_count,
+        },
+        audience=hub.profile(profile_id),
     )

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("library.metadata.urls")),
     path("", include("library.providers.urls")),
     path("", include("library.streaming.urls")),
+    path("", include("library.state.urls")),
 ]

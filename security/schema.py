@@ -150,14 +150,19 @@ def add_plain_views(result, generator, request, public):
 
 
 #: The only operations that can collide with stored state (409): a folder configured twice or
-#: moved during its scan, the Owner or last Administrator deleted or demoted, a second scan.
+#: moved during its scan, the Owner or last Administrator deleted or demoted, a second scan, a
+#: profile's playlist beyond the most it may have.
 CONFLICTS = {
     ("/settings/folders", "post"), ("/settings/folders/{id}", "put"), ("/settings/folders/{id}", "delete"),
     ("/profiles/{id}", "put"), ("/profiles/{id}", "patch"), ("/profiles/{id}", "delete"),
-    ("/ingestion/scan", "post"),
+    ("/ingestion/scan", "post"), ("/playlists", "post"),
 }
-#: Bodies that name a stored object by id (``work_id``, ``folder_id``), which may not exist (404).
-NAMES_AN_OBJECT = {("/metadata/lock-claim", "post"), ("/metadata/resolve", "post"), ("/ingestion/scan", "post")}
+#: Bodies that name a stored object by id (``work_id``, ``folder_id``, ``profile_id``, a list of
+#: work ids), which may not exist (404).
+NAMES_AN_OBJECT = {
+    ("/metadata/lock-claim", "post"), ("/metadata/resolve", "post"), ("/ingestion/scan", "post"),
+    ("/admin/api-keys", "post"), ("/me/plays", "post"), ("/me/play-queue", "put"), ("/playlists", "post"),
+}
 #: Unsafe methods that write no database row (the hub's tokens live in the cache; test-path only
 #: looks), so cannot meet a full disk (507).
 WRITES_NOTHING = {("/hubs/intercom/negotiate", "post"), ("/hubs/intercom/ticket", "post"), ("/settings/test-path", "post")}

@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 _PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 #: Values for path parameters that name nothing, so a request reaches the view and changes nothing.
-SAMPLES = {"int": "987654", "str": "no-such-name", "slug": "no-such-name", "path": "no/such/path"}
+SAMPLES = {"int": "987654", "str": "no-such-name", "slug": "no-such-name", "path": "no/such/path", "item_kind": "work"}
 
 
 def routes(patterns=None, prefix=""):

@@ -8,6 +8,7 @@ are written in one place, by :func:`resolve_work`, from the rule in ``resolution
 from django.db import transaction
 from django.utils import timezone
 
+from library.catalog import keys_of
 from library.metadata.fields import COLUMN_FIELDS, InvalidClaim, column_value, normalise
 from library.metadata.resolution import LOCKABLE_SOURCES, USER_SOURCE, ClaimRecord, canonical_values
 from library.metadata.selectors import source_weights
@@ -82,7 +83,7 @@ def resolve_work(work, fields=None, weights=None):
         changed = _apply(work, resolved)
         if changed:
             work.updated_at = timezone.now()
-            work.save(update_fields=[*COLUMN_FIELDS, "metadata", "search_text", "updated_at"])
+            work.save(update_fields=[*COLUMN_FIELDS, "metadata", "search_text", "artist_key", "album_key", "updated_at"])
     return changed
 
 
@@ -141,6 +142,7 @@ def _apply(work, resolved):
     if changed:
         work.metadata = metadata
         work.search_text = search_text(work)
+        work.artist_key, work.album_key = keys_of(work)
     return changed
 
 

@@ -29,6 +29,10 @@ class Work(models.Model):
     metadata = models.JSONField(default=dict, blank=True)
     #: Case- and accent-folded title, artist/author and album/series, for ``?q=`` search.
     search_text = models.TextField(blank=True, editable=False)
+    #: The ids of the artist and album the work belongs to (``library.catalog``); blank for
+    #: kinds without them. Derived, like ``search_text``, whenever resolution writes the work.
+    artist_key = models.CharField(max_length=19, blank=True, db_index=True, editable=False)
+    album_key = models.CharField(max_length=19, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
