@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("library.providers.urls")),
     path("", include("library.streaming.urls")),
     path("", include("library.state.urls")),
+    path("", include("library.artwork.urls")),
 ]

@@ -23,6 +23,9 @@ STREAM_PREFIX = "/stream/"
 #: The only path a signed stream link authenticates: the file itself, not ``/link`` or any API.
 STREAM_LINK_PATH = re.compile(r"/stream/([0-9]{1,18})", re.ASCII)
 
+#: A work's cover art, fetched by players with every track they show: the streaming quota.
+ARTWORK_PATH = re.compile(r"/library/works/[0-9]{1,18}/artwork", re.ASCII)
+
 #: The hub's paths (negotiate, ticket, the WebSocket), where a key may also come as a bearer
 #: token or ``access_token``.
 HUB_PREFIX = "/hubs/"

@@ -42,6 +42,7 @@ TABLE = {
     "/settings/providers/{}": {"PUT": ADMIN},
     "/library/works": {"GET": CONSUMER},
     "/library/works/{}": {"GET": CONSUMER},
+    "/library/works/{}/artwork": {"GET": CONSUMER},
     "/stream/{}": {"GET": CONSUMER, "HEAD": CONSUMER},
     "/stream/{}/link": {"GET": CONSUMER},
     "/metadata/claims/{}": {"GET": CONSUMER},

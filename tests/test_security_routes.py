@@ -44,6 +44,14 @@ def test_every_stream_route_lies_under_the_stream_prefix():
     assert all(shape(route).startswith(routes.STREAM_PREFIX) for route in streaming)
 
 
+def test_the_artwork_path_is_the_works_artwork_and_nothing_else():
+    assert resolve("/library/works/42/artwork").url_name == "work-artwork"
+    assert routes.ARTWORK_PATH.fullmatch("/library/works/42/artwork")
+    assert routes.ARTWORK_PATH.fullmatch("/library/works/42") is None
+    artwork_routes = [route for route in all_routes() if route.endswith("artwork")]
+    assert all(routes.ARTWORK_PATH.fullmatch(shape(route).replace("{}", "42")) for route in artwork_routes)
+
+
 def test_the_hub_routes_lie_under_the_hub_path():
     assert routes.HUB_PATH.startswith(routes.HUB_PREFIX)
     assert resolve(routes.HUB_PATH + "/negotiate").url_name == "hub-negotiate"

@@ -141,9 +141,25 @@ class Dispatcher:
             if not stat.S_ISREG(info.st_mode):  # swapped for a FIFO after the listing
                 self._put(Refusal(entry.rel, "not a regular file (a pipe, socket or device)"))
                 return
-            self.pool.submit(Task(fd, os.path.basename(entry.rel), info.st_size, entry))
+            sidecar_fd = self._open_sidecar(entry)
+            try:
+                self.pool.submit(Task(fd, os.path.basename(entry.rel), info.st_size, entry, sidecar_fd, entry.sidecar))
+            finally:
+                if sidecar_fd is not None:
+                    os.close(sidecar_fd)
         finally:
             os.close(fd)
+
+    @staticmethod
+    def _open_sidecar(entry):
+        """The folder's cover picture, open for the reader, if there is one that opens (a link or
+        a vanished file is no cover; the file's own picture is looked for either way)."""
+        if entry.sidecar is None:
+            return None
+        try:
+            return entry.open_sidecar()
+        except OSError:
+            return None
 
     def _hand_over_unchanged(self):
         if self._unchanged:

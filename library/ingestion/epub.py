@@ -10,7 +10,8 @@ MAX_OPF_BYTES = 2 * 1024 * 1024
 _YEAR = re.compile(r"(\d{4})")
 
 
-def _local(tag):
+def local_name(tag):
+    """An XML tag without its namespace: ``{http://www.idpf.org/2007/opf}item`` → ``item``."""
     return tag.rsplit("}", 1)[-1]
 
 
@@ -18,24 +19,34 @@ class EpubError(Exception):
     pass
 
 
+#: What a damaged or hostile archive raises while its package document is read.
+ARCHIVE_ERRORS = (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, EOFError, ValueError)
+
+
+def package_document(archive):
+    """``(path of the OPF in the archive, its root element)``, from ``META-INF/container.xml``."""
+    container = ElementTree.fromstring(_read(archive, CONTAINER))
+    rootfile = next((el for el in container.iter() if local_name(el.tag) == "rootfile"), None)
+    if rootfile is None or not rootfile.get("full-path"):
+        raise EpubError("no rootfile in container.xml")
+    path = rootfile.get("full-path")
+    return path, ElementTree.fromstring(_read(archive, path))
+
+
 def read_opf(stream):
     """Embedded values of an EPUB: ``{"title", "author", "year", "series", "language", ...}``."""
     try:
         with zipfile.ZipFile(stream) as archive:
-            container = ElementTree.fromstring(_read(archive, CONTAINER))
-            rootfile = next((el for el in container.iter() if _local(el.tag) == "rootfile"), None)
-            if rootfile is None or not rootfile.get("full-path"):
-                raise EpubError("no rootfile in container.xml")
-            package = ElementTree.fromstring(_read(archive, rootfile.get("full-path")))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, EOFError, ValueError) as error:
+            _, package = package_document(archive)
+    except ARCHIVE_ERRORS as error:
         raise EpubError(str(error) or error.__class__.__name__) from error
     values = {}
-    metadata = next((el for el in package if _local(el.tag) == "metadata"), None)
+    metadata = next((el for el in package if local_name(el.tag) == "metadata"), None)
     if metadata is None:
         return values
     authors = []
     for element in metadata:
-        name, text = _local(element.tag), (element.text or "").strip()
+        name, text = local_name(element.tag), (element.text or "").strip()
         if name == "title" and text and "title" not in values:
             values["title"] = text
         elif name == "creator" and text:

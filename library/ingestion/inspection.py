@@ -7,10 +7,12 @@ modules they use) are plain functions of an open file, and whatever they do to t
 in the worker.
 """
 
+import dataclasses
 import errno
 import os
 import stat
 
+from library.artwork import extract
 from library.ingestion import detect
 from library.ingestion.hashing import fingerprint
 from library.ingestion.tags import TagError, read_embedded
@@ -35,13 +37,16 @@ def reason_for(error):
     return f"unreadable: {error.strerror or error}"
 
 
-def inspect(fd, name, hashed=lambda: None, parse_options=None):
+def inspect(fd, name, hashed=lambda: None, parse_options=None, sidecar=None):
     """What the file open as ``fd`` (named ``name``, bytes) is; ``hashed()`` is called between
     hashing it and parsing it (the reader's limits change there); ``parse_options`` are the
-    keyword arguments of ``tags.read_embedded`` (plain data the scan chose, such as a prober).
+    keyword arguments of ``tags.read_embedded`` (plain data the scan chose, such as a prober);
+    ``sidecar`` is ``(descriptor, name)`` of the folder's cover picture, if it has one.
 
     ``{"outcome": "media", "category", "mime_type", "content_hash", "size", "mtime_ns", "tags",
-    "tag_error"}``; ``{"outcome": "not_media"}`` when its content is no media format (the
+    "tag_error", "artwork", "artwork_problem"}`` (``artwork``: a verified picture as a dict of
+    :class:`~library.artwork.pictures.Picture`'s fields, or None; ``artwork_problem``: why a
+    picture found was refused); ``{"outcome": "not_media"}`` when its content is no media format (the
     caller decides whether that is worth a failure); ``{"outcome": "failed", "reason"}``.
     Unreadable tags are not a failure: the file is taken in by its name (``tag_error`` says why).
     """
@@ -68,6 +73,7 @@ def inspect(fd, name, hashed=lambda: None, parse_options=None):
         raise
     except Exception as error:  # a parser's own bug must not cost the file its place in the library
         tags, tag_error = {}, f"the parser failed ({type(error).__name__})"
+    artwork = _artwork(fd, media_type, sidecar)
     return {
         "outcome": MEDIA,
         "category": media_type.category,
@@ -79,7 +85,23 @@ def inspect(fd, name, hashed=lambda: None, parse_options=None):
         "inode": info.st_ino,
         "tags": tags,
         "tag_error": tag_error,
+        "artwork": dataclasses.asdict(artwork.picture) if artwork.picture is not None else None,
+        "artwork_problem": artwork.problem,
     }
+
+
+def _artwork(fd, media_type, sidecar):
+    """The file's own picture, else its folder's; a subtitle is text beside a video, with no
+    picture of its own and none of its folder's."""
+    if media_type.category == detect.SUBTITLE:
+        return extract.NOTHING
+    own = extract.fd_artwork(fd, media_type.mime_type)
+    if own.picture is not None or sidecar is None:
+        return own
+    folder = extract.sidecar_artwork(sidecar[0], os.fsdecode(sidecar[1]))
+    if folder.picture is not None:
+        return folder
+    return extract.ArtworkResult(problem=own.problem or folder.problem)
 
 
 def _ran_out_of_memory(error):

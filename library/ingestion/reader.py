@@ -1,7 +1,8 @@
 """A reader process: the loop each sandboxed worker runs, and the form of what it answers.
 
-The pool (``library.ingestion.sandbox``) sends ``(name, size)`` and then the open descriptor
-itself; the reader inspects the file under its limits and answers with plain data, pickled.
+The pool (``library.ingestion.sandbox``) sends ``(name, size, sidecar name)`` and then the open
+descriptor itself (and its folder picture's, when there is one); the reader inspects the file
+under its limits and answers with plain data, pickled.
 Between hashing and parsing it says :data:`HASHED`: hashing is bounded by the file's size, and
 parsing (where hostile input bites) gets the configured limits afresh, whatever the size.
 The server reads answers with :func:`decode`, which refuses every class: only text, numbers,
@@ -39,8 +40,9 @@ def serve(connection, file_limits, parse_options=None):
     limits.confine_worker(file_limits)
     while True:
         try:
-            name, size = connection.recv()
+            name, size, sidecar_name = connection.recv()
             fd = recv_handle(connection)
+            sidecar = (recv_handle(connection), sidecar_name) if sidecar_name is not None else None
         except EOFError:
             return
         def hashed():
@@ -49,19 +51,24 @@ def serve(connection, file_limits, parse_options=None):
 
         try:
             limits.budget_cpu(file_limits.cpu_for(size))
-            answer = inspection.inspect(fd, name, hashed, parse_options)
+            answer = inspection.inspect(fd, name, hashed, parse_options, sidecar)
         except (MemoryError, inspection.MemoryLimitReached):
             os._exit(MEMORY_EXIT)
         except OSError as error:
             answer = inspection.failed(inspection.reason_for(error))
         finally:
             os.close(fd)
+            if sidecar is not None:
+                os.close(sidecar[0])
         connection.send_bytes(encode(answer))
 
 
 def encode(answer):
+    """The answer pickled; the cap is for what the file's tags say, beside a verified picture
+    (which ``artwork.pictures`` already bounds)."""
     payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-    if len(payload) > MAX_ANSWER:
+    picture = (answer.get("artwork") or {}).get("data") or b""
+    if len(payload) - len(picture) > MAX_ANSWER:
         payload = pickle.dumps(inspection.failed("its embedded metadata is larger than 1 MiB"))
     return payload
 

@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from library import events
+from library.artwork.pictures import Picture
+from library.artwork.store import store as store_artwork
 from library.ingestion import detect, inspection, sidecars, works
 from library.ingestion.detect import MediaType
 from library.ingestion.dispatch import Inspected, Unchanged
@@ -184,8 +186,9 @@ class Recorder:
         new_works = create_works(claims, confidence=works.EMBEDDED_CONFIDENCE, claimed_by=works.CLAIMED_BY)
         new_assets = [
             Asset(work=work, content_hash=content_hash, size=answer["size"], mime_type=answer["mime_type"],
-                  duration=answer["tags"].get("duration"), streams=answer["tags"].get("streams") or [])
-            for work, (content_hash, (_, answer)) in zip(new_works, first_of.items())
+                  duration=answer["tags"].get("duration"), streams=answer["tags"].get("streams") or [],
+                  artwork=_stored_artwork(entry, answer), artwork_problem=answer["artwork_problem"][:300])
+            for work, (content_hash, (entry, answer)) in zip(new_works, first_of.items())
         ]
         Asset.objects.bulk_create(new_assets)
         assets.update({asset.content_hash: asset for asset in new_assets})
@@ -262,6 +265,15 @@ class Recorder:
         for start in range(0, len(gone), UPDATE_CHUNK):
             AssetLocation.objects.filter(pk__in=gone[start:start + UPDATE_CHUNK], missing_since__isnull=True).update(missing_since=now)
         self.job.missing = len(gone)
+
+
+def _stored_artwork(entry, answer):
+    """The stored :class:`~library.models.Artwork` of the picture a reader verified, or None."""
+    if answer["artwork_problem"]:
+        logger.info("No artwork for %r: %s", display(entry.rel), answer["artwork_problem"])
+    if answer["artwork"] is None:
+        return None
+    return store_artwork(Picture(**answer["artwork"]))
 
 
 def _is_utf8(raw):

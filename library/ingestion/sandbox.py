@@ -51,6 +51,10 @@ class Task:
     name: bytes
     size: int
     key: object
+    #: The file's folder picture (``cover.jpg``), open too, and its name; read when the file has
+    #: no picture of its own.
+    sidecar_fd: int | None = None
+    sidecar_name: bytes | None = None
 
 
 def _fork_server():
@@ -76,8 +80,10 @@ class _Reader:
         self.deadline = None
 
     def give(self, task, deadline):
-        self.connection.send((task.name, task.size))
+        self.connection.send((task.name, task.size, task.sidecar_name if task.sidecar_fd is not None else None))
         send_handle(self.connection, task.fd, self.process.pid)
+        if task.sidecar_fd is not None:
+            send_handle(self.connection, task.sidecar_fd, self.process.pid)
         self.task, self.deadline = task, deadline
 
     def kill(self):

@@ -19,6 +19,7 @@ import os
 import stat
 from dataclasses import dataclass
 
+from library.artwork.extract import sidecar_name
 from library.ingestion import detect
 from library.ingestion.inspection import reason_for
 from security import paths
@@ -45,10 +46,18 @@ class Entry:
     info: os.stat_result
     _open: object
     symlink: bool = False
+    #: The name of its folder's cover picture (``cover.jpg``…), if the folder has one.
+    sidecar: bytes | None = None
+    _open_sidecar: object = None
 
     def open(self):
         """An open descriptor on the file, contained as the module says; ``OSError`` if it cannot be."""
         return self._open()
+
+    def open_sidecar(self):
+        """An open descriptor on its folder's cover picture, never through a link; ``OSError``
+        if it cannot be opened."""
+        return self._open_sidecar()
 
 
 @dataclass
@@ -119,7 +128,7 @@ class Walk:
             yield from self._tree(start)
         for parent_fd, rel, name in self._scoped_files():
             try:
-                yield from self._one(parent_fd, rel, name, None)
+                yield from self._one(parent_fd, rel, name, None, _sidecar_in(_listed(parent_fd)))
             finally:
                 os.close(parent_fd)
 
@@ -151,12 +160,13 @@ class Walk:
                 continue
             try:
                 subdirectories = []
+                sidecar = _sidecar_in(entry.name for entry in entries)
                 for entry in entries:
                     name = os.fsencode(entry.name)
                     if _is_directory(entry):
                         subdirectories.append(_join(rel, name))
                     else:
-                        yield from self._one(directory_fd, _join(rel, name), name, entry)
+                        yield from self._one(directory_fd, _join(rel, name), name, entry, sidecar)
                 stack.extend(reversed(subdirectories))
             finally:
                 os.close(directory_fd)
@@ -171,8 +181,9 @@ class Walk:
 
     # --- one entry ---------------------------------------------------------------------------
 
-    def _one(self, directory_fd, rel, name, entry):
-        """What the walk makes of one name in an open directory (``entry``: its listing, if any)."""
+    def _one(self, directory_fd, rel, name, entry, sidecar=None):
+        """What the walk makes of one name in an open directory (``entry``: its listing, if any;
+        ``sidecar``: the name of the directory's cover picture, if any)."""
         claimed = detect.by_extension(name)
         if claimed is False:
             return
@@ -184,14 +195,17 @@ class Walk:
             return
         if stat.S_ISDIR(found.st_mode):
             return
+        covers = {}
+        if sidecar is not None and sidecar != name:
+            covers = {"sidecar": sidecar, "_open_sidecar": lambda: os.open(sidecar, FILE_FLAGS, dir_fd=directory_fd)}
         if stat.S_ISLNK(found.st_mode):
-            yield from self._link(directory_fd, rel, name, claimed)
+            yield from self._link(directory_fd, rel, name, claimed, covers)
         elif stat.S_ISREG(found.st_mode):
-            yield Entry(rel, claimed, found, lambda: os.open(name, FILE_FLAGS, dir_fd=directory_fd))
+            yield Entry(rel, claimed, found, lambda: os.open(name, FILE_FLAGS, dir_fd=directory_fd), **covers)
         elif claimed:
             yield Refusal(rel, "not a regular file (a pipe, socket or device)")
 
-    def _link(self, directory_fd, rel, name, claimed):
+    def _link(self, directory_fd, rel, name, claimed, covers):
         """A symbolic link: followed to a regular file inside the root, refused otherwise (only
         links named as media are worth a refusal; others may be anything)."""
         try:
@@ -208,7 +222,7 @@ class Walk:
             return
         if stat.S_ISREG(target.st_mode):
             inner = real[len(self.root.rstrip(b"/")) + 1:]
-            yield Entry(rel, claimed, target, lambda: self._open_inside(inner), symlink=True)
+            yield Entry(rel, claimed, target, lambda: self._open_inside(inner), symlink=True, **covers)
 
     # --- opening without following links -------------------------------------------------------
 
@@ -273,6 +287,18 @@ def _unreadable(error):
     if error.errno in _GONE:
         return DISAPPEARED, False
     return reason_for(error), True
+
+
+def _sidecar_in(names):
+    """The cover picture among a directory's entry names, as bytes (see ``artwork.extract``)."""
+    return sidecar_name(os.fsencode(name) for name in names)
+
+
+def _listed(directory_fd):
+    try:
+        return os.listdir(directory_fd)
+    except OSError:
+        return []
 
 
 def _is_directory(entry):

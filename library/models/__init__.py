@@ -1,5 +1,6 @@
 """The library's tables, one module per area; import them from here."""
 
+from library.models.artwork import Artwork
 from library.models.claims import Claim
 from library.models.folders import LibraryRoot, MediaKind
 from library.models.providers import Provider, ProviderName
@@ -8,6 +9,7 @@ from library.models.state import Bookmark, ItemKind, Play, Playlist, PlaylistEnt
 from library.models.works import Asset, AssetLocation, AssetRole, Work, WorkCount, WorkKind
 
 __all__ = [
+    "Artwork",
     "Asset",
     "AssetLocation",
     "AssetRole",

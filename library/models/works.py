@@ -80,6 +80,10 @@ class Asset(models.Model):
     duration = models.FloatField(null=True, blank=True)
     #: The video, audio and subtitle tracks the file holds (``library.ingestion.streams``).
     streams = models.JSONField(default=list, blank=True)
+    #: The cover art found when the file was taken in (its own picture, else its folder's).
+    artwork = models.ForeignKey("library.Artwork", on_delete=models.SET_NULL, null=True, blank=True, related_name="assets")
+    #: Why a picture that was found is not the asset's artwork (too large, not an image…).
+    artwork_problem = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
