@@ -8,19 +8,25 @@ import struct
 import zipfile
 from pathlib import Path
 
-from mutagen.id3 import ID3, TALB, TDRC, TIT2, TPE1, TXXX
+from mutagen.id3 import ID3, TALB, TCON, TDRC, TIT2, TPE1, TPE2, TPOS, TRCK, TXXX
 
 FRAME_HEADER = b"\xff\xfb\x90\x00"
 FRAME_LENGTH = 417  # 144 * 128000 / 44100
 SECONDS_PER_FRAME = 1152 / 44100
 
 
-def write_mp3(path, *, title=None, artist=None, album=None, year=None, frames=40, salt=""):
+def write_mp3(path, *, title=None, artist=None, album=None, year=None, frames=40, salt="",
+              album_artist=None, track=None, disc=None, genre=None):
+    """``track`` and ``disc`` are written as given: ``"3/12"`` is how most taggers write them."""
     path = Path(path) if not isinstance(path, bytes) else path
     with open(path, "wb") as handle:
         handle.write((FRAME_HEADER + bytes(FRAME_LENGTH - 4)) * frames)
     tags = ID3()
-    for frame, value in ((TIT2, title), (TPE1, artist), (TALB, album), (TDRC, str(year) if year else None)):
+    frames_and_values = (
+        (TIT2, title), (TPE1, artist), (TALB, album), (TDRC, str(year) if year else None), (TPE2, album_artist),
+        (TRCK, str(track) if track is not None else None), (TPOS, str(disc) if disc is not None else None), (TCON, genre),
+    )
+    for frame, value in frames_and_values:
         if value:
             tags.add(frame(encoding=3, text=value))
     if salt:

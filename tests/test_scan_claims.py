@@ -38,3 +38,12 @@ def test_a_locked_user_claim_survives_a_rescan(local, tmp_path):
     run_pending_tasks()
     assert local.get(f"/library/works/{work.pk}").json()["title"] == "Losing My Religion"
     assert Work.objects.count() == 2
+
+
+def test_track_and_disc_written_as_n_of_total_are_claimed_as_their_number(local, tmp_path):
+    root = tmp_path / "music"
+    root.mkdir()
+    write_mp3(root / "song.mp3", title="Near Wild Heaven", album="Out of Time", track="3/11", disc="1/2", salt=10)
+    scan_folder(local, root)
+    metadata = Work.objects.get().metadata
+    assert (metadata.get("track"), metadata.get("disc")) == ("3", "1")
