@@ -108,6 +108,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The OpenSubsonic API's refusals in its own error format (named by dotted path: engine/
+    # imports no app); first, so that it sees the rate limit's and the principal's refusals.
+    "library.subsonic.errors.SubsonicErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "security.ratelimit.RateLimitMiddleware",
@@ -278,6 +281,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "security.schema.add_plain_views",
+        "library.subsonic.schema.document_api",
         "security.schema.document_errors",
     ],
 }

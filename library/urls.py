@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("library.streaming.urls")),
     path("", include("library.state.urls")),
     path("", include("library.artwork.urls")),
+    path("", include("library.subsonic.urls")),
 ]

@@ -11,6 +11,9 @@ middleware neither counts the request again nor looks its key up twice. The engi
 (engine/handler.py) runs the gate on the request's own thread, whose kept database connection
 the judging uses.
 
+A form POST to the OpenSubsonic API may carry its credentials in the form: it is counted and
+its size checked first, and the middleware judges its caller once the bounded body is read.
+
 A request without a body passes straight through: the middleware judges it as before, and it
 costs the gate nothing.
 """
@@ -25,7 +28,7 @@ from engine.errors import body_too_large
 from security import refusals
 from security.middleware import judge_caller
 from security.ratelimit import check_rate
-from security.request_facts import EARLY_DECISIONS, EarlyDecisions, from_scope
+from security.request_facts import EARLY_DECISIONS, EarlyDecisions, credentials_in_body, from_scope
 
 _DISCONNECTED = object()
 
@@ -73,6 +76,8 @@ def _judge(scope):
     rate = check_rate(facts)
     if rate is not None and not rate.allowed:
         return None, refusals.rate_refused(rate)
+    if credentials_in_body(facts):
+        return EarlyDecisions(facts=facts, rate=rate, principal=None, judged=False), None
     principal, refusal = judge_caller(facts)
     if refusal is not None:
         return None, refusal

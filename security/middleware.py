@@ -41,7 +41,7 @@ class PrincipalMiddleware:
 
     def __call__(self, request):
         early = early_decisions(request)
-        if early is not None:
+        if early is not None and early.judged:
             request.principal = early.principal
             return self.get_response(request)
         request.principal, refusal = judge_caller(from_request(request))

@@ -10,13 +10,13 @@ from enum import Enum
 
 from django.utils import timezone
 
-from security import key_use, keys, tickets
+from security import key_use, keys, subsonic, tickets
 from security.localhost import is_local_request
 from security.models import ApiKey
 from security.profiles.models import Profile
 from security.refusals import INVALID_CREDENTIALS
 from security.roles import Role
-from security.routes import HUB_PREFIX, STREAM_LINK_PATH, is_hub_path, is_normal
+from security.routes import HUB_PREFIX, STREAM_LINK_PATH, SUBSONIC_PREFIX, is_hub_path, is_normal, is_subsonic_path
 from security.stream_links import InvalidLink, presents_link, stream_link_signer
 
 INVALID_TICKET = "Invalid or expired ticket."
@@ -32,10 +32,12 @@ class InvalidCredentials(Exception):
     default_detail = INVALID_CREDENTIALS
     default_code = "invalid_credentials"
 
-    def __init__(self, detail=None, code=None):
+    def __init__(self, detail=None, code=None, help_url=None):
         super().__init__(detail or self.default_detail)
         self.detail = detail or self.default_detail
+        #: Which refusal this is, for a protocol that tells them apart (OpenSubsonic's 40/41/43/44).
         self.code = code or self.default_code
+        self.help_url = help_url
 
 
 class Via(Enum):
@@ -186,6 +188,9 @@ CREDENTIAL_PARAMETERS = frozenset({"api_key", "apikey", "key", "token", "access_
 #: OpenSubsonic ``apiKey`` or ``u`` + ``p``, OPDS's HTTP Basic) adds a row and its forms.
 SURFACES = (
     Surface("hub", HUB_PREFIX, (X_API_KEY, BEARER, ACCESS_TOKEN)),
+    # OpenSubsonic's own forms (apiKey, u + p, in the query or a form body) are read by
+    # security.subsonic; the row says what the surface reads, so anything else is refused.
+    Surface("subsonic", SUBSONIC_PREFIX, (X_API_KEY, CredentialForm("the apiKey parameter", "apiKey", lambda facts: None))),
     Surface("api", "/", (X_API_KEY,)),
 )
 
@@ -280,8 +285,29 @@ def holds_key(principal, plaintext):
     return parsed.key_id == principal.key.key_id and keys.verify(parsed.plaintext, principal.key.digest)
 
 
+def resolve_subsonic_principal(facts):
+    """The caller of an OpenSubsonic request (``apiKey``, ``u`` + ``p``, or ``X-Api-Key``).
+
+    The localhost bypass applies only when no credential parameter at all was sent.
+    """
+    surface_for(facts.path).refuse_unread(facts)
+    header = facts.header("x-api-key") if facts.has_header("x-api-key") else None
+    try:
+        credential = subsonic.presented_credential(facts, header)
+    except subsonic.CredentialRefused as refused:
+        raise InvalidCredentials(refused.detail, refused.code, refused.help_url) from None
+    if credential is None:
+        return LOCALHOST if is_local_request(facts) else None
+    try:
+        return authenticate_key(credential.plaintext)
+    except InvalidCredentials:
+        raise InvalidCredentials(code=credential.invalid_code) from None
+
+
 def resolve_principal(facts):
     """The caller of a request, None for nobody; :class:`InvalidCredentials` for a bad key."""
+    if is_subsonic_path(facts.path):
+        return resolve_subsonic_principal(facts)
     plaintext = presented_key(facts)
     if plaintext is not None:
         if is_hub_path(facts.path) and tickets.looks_like_ticket(plaintext):

@@ -26,7 +26,9 @@ from django_ratelimit.core import get_usage
 
 from security import refusals
 from security.request_facts import early_decisions, from_request
-from security.routes import ARTWORK_PATH, KEY_GENERATION_PATH, STREAM_PREFIX, is_unguarded
+from security.routes import (
+    ARTWORK_PATH, KEY_GENERATION_PATH, STREAM_PREFIX, SUBSONIC_STREAMING_METHODS, is_unguarded, subsonic_method,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -82,14 +84,15 @@ def policy_for(facts):
     The Django admin (which has its own login brute-force limit) is not an API route, and the
     static files WhiteNoise serves never reach this. Everything else is: ``/system/status``,
     unknown paths (a path scan is traffic too), the hub's negotiate request and WebSocket
-    attempts count as general.
+    attempts count as general. The OpenSubsonic methods that send files (``stream``,
+    ``download``, ``getCoverArt``) are streaming.
     """
     path = facts.path
     if is_unguarded(path):
         return None
     if path == KEY_GENERATION_PATH and facts.method == "POST":
         return KEY_GENERATION
-    if path.startswith(STREAM_PREFIX) or ARTWORK_PATH.fullmatch(path):
+    if path.startswith(STREAM_PREFIX) or ARTWORK_PATH.fullmatch(path) or subsonic_method(path) in SUBSONIC_STREAMING_METHODS:
         return STREAMING
     return GENERAL
 

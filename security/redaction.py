@@ -20,6 +20,9 @@ from security.keys import KEY_PATTERN
 from security.tickets import TICKET_PATTERN
 
 _QUERY_SECRET = re.compile(r"(?i)\b(access_token|api_key|apikey|key|sig|signature|token|ticket)=[^&\s\"']*")
+#: OpenSubsonic's one-letter credential parameters: the password (a key, maybe ``enc:`` hex), and
+#: the token and salt of the md5 scheme. Only as query or form parameters, after ``?``, ``&`` or ``;``.
+_SUBSONIC_SECRET = re.compile(r"(?<=[?&;])([pts])=[^&\s\"']*")
 _HEADER_SECRET = re.compile(r"(?i)\b(x-api-key|authorization)(\"?\s*[:=]\s*\"?)(bearer\s+)?[^\s,\"']+")
 _TOKENS = (
     (re.compile(KEY_PATTERN.pattern.strip("^$")), "[redacted-key]"),
@@ -36,6 +39,7 @@ def _redact_written(text):
     for pattern, replacement in _TOKENS:
         text = pattern.sub(replacement, text)
     text = _QUERY_SECRET.sub(lambda match: f"{match.group(1)}=[redacted]", text)
+    text = _SUBSONIC_SECRET.sub(lambda match: f"{match.group(1)}=[redacted]", text)
     return _HEADER_SECRET.sub(lambda match: f"{match.group(1)}{match.group(2)}[redacted]", text)
 
 

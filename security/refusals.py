@@ -18,15 +18,20 @@ PERMISSION_DENIED = "You do not have permission to perform this action."
 RETRY_UNAVAILABLE_SECONDS = 5
 
 
-def invalid_credentials(detail=INVALID_CREDENTIALS, code="invalid_credentials"):
+def invalid_credentials(detail=INVALID_CREDENTIALS, code="invalid_credentials", help_url=None):
     """A presented credential is empty, malformed, unknown, revoked or expired, or sent where
-    the engine does not read it (``credential_not_read``): 401."""
-    return error_response(401, detail, code, headers={"WWW-Authenticate": WWW_AUTHENTICATE})
+    the engine does not read it (``credential_not_read``): 401.
+
+    ``code`` tells refusals apart for protocols that number them (OpenSubsonic); ``help_url``
+    says where to read how to get a key.
+    """
+    extra = {"help_url": help_url} if help_url else {}
+    return error_response(401, detail, code, headers={"WWW-Authenticate": WWW_AUTHENTICATE}, **extra)
 
 
 def credential_refused(error):
     """The 401 for an :class:`~security.principal.InvalidCredentials`."""
-    return invalid_credentials(error.detail, error.code)
+    return invalid_credentials(error.detail, error.code, error.help_url)
 
 
 def not_authenticated():

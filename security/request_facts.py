@@ -5,10 +5,12 @@ both adapters here produce one :class:`RequestFacts`, so the principal, bypass a
 rules are written once and judge both protocols the same way.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from urllib.parse import parse_qs
 
 from security.client_address import client_ip, is_trusted_proxy, parse_ip
+from security.routes import is_subsonic_path
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,14 @@ class RequestFacts:
     path: str
     headers: dict = field(repr=False)
     query: dict = field(repr=False, default_factory=dict)
+    #: Reads the form fields of a ``application/x-www-form-urlencoded`` body, on the one surface
+    #: whose protocol lets credentials come in a body (OpenSubsonic's ``formPost``). Called only
+    #: by whoever needs them, after the rate limit has counted the request.
+    form_reader: object = field(repr=False, default=None, compare=False)
+
+    @cached_property
+    def form(self):
+        return self.form_reader() if self.form_reader is not None else {}
 
     def header(self, name):
         return self.headers.get(name.lower())
@@ -65,6 +75,16 @@ class EarlyDecisions:
     facts: RequestFacts
     rate: object
     principal: object
+    #: False when the caller could not be judged before the body: its credentials may be in it.
+    judged: bool = True
+
+
+def credentials_in_body(facts):
+    """Whether the request may carry its credentials in its body: a form POST to the one surface
+    whose protocol allows it (OpenSubsonic's ``formPost``). Its caller is judged once the body,
+    bounded and counted, has been read."""
+    content_type = (facts.header("content-type") or "").split(";")[0].strip().lower()
+    return facts.method == "POST" and is_subsonic_path(facts.path) and content_type == "application/x-www-form-urlencoded"
 
 
 def early_decisions(request):
@@ -84,7 +104,13 @@ def from_request(request):
     facts = getattr(request, "_security_facts", None)
     if facts is None:
         early = early_decisions(request)
-        facts = request._security_facts = early.facts if early is not None else _facts_of(request)
+        if early is None:
+            facts = _facts_of(request)
+        elif early.judged:
+            facts = early.facts
+        else:
+            facts = replace(early.facts, form_reader=_form_reader(request))
+        request._security_facts = facts
     return facts
 
 
@@ -104,7 +130,17 @@ def _facts_of(request):
         path=request.path,
         headers=headers,
         query={name: values for name, values in request.GET.lists()},
+        form_reader=_form_reader(request),
     )
+
+
+def _form_reader(request):
+    """Form fields of a POST to the OpenSubsonic API (its ``formPost`` extension); else none."""
+    if request.method != "POST" or not is_subsonic_path(request.path):
+        return None
+    if (request.content_type or "").lower() != "application/x-www-form-urlencoded":
+        return None
+    return lambda: {name: values for name, values in request.POST.lists()}
 
 
 def from_scope(scope):

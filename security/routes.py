@@ -32,6 +32,13 @@ HUB_PREFIX = "/hubs/"
 #: The Intercom hub's WebSocket.
 HUB_PATH = "/hubs/intercom"
 
+#: The OpenSubsonic API, ``/rest/{method}`` with an optional ``.view``: the one surface that reads
+#: its own credential forms (``apiKey``, ``u`` + ``p``) from the query or a form body, and answers
+#: refusals in its protocol's format.
+SUBSONIC_PREFIX = "/rest/"
+#: Subsonic methods that send files: the streaming quota, like ``/stream/``.
+SUBSONIC_STREAMING_METHODS = frozenset({"stream", "download", "getCoverArt"})
+
 
 def is_normal(path):
     """Whether ``path`` names what it spells: no ``.`` or ``..`` segment, no empty one but a
@@ -56,3 +63,14 @@ def stream_path(asset_id):
 
 def is_hub_path(path):
     return path.startswith(HUB_PREFIX) and is_normal(path)
+
+
+def is_subsonic_path(path):
+    return path.startswith(SUBSONIC_PREFIX) and is_normal(path)
+
+
+def subsonic_method(path):
+    """``/rest/ping.view`` → ``"ping"``; None outside the OpenSubsonic API."""
+    if not is_subsonic_path(path):
+        return None
+    return path[len(SUBSONIC_PREFIX):].removesuffix(".view")

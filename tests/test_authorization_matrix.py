@@ -70,7 +70,20 @@ TABLE = {
     "/hubs/intercom/ticket": {"POST": CONSUMER},
     "/schema/": {"GET": ADMIN},
     "/schema/docs/": {"GET": ADMIN},
+    # One route, many methods: each method's role is in SUBSONIC_TABLE.
+    "/rest/{}": {"GET": CONSUMER, "POST": CONSUMER},
 }
+
+#: OpenSubsonic method → the weakest role allowed. Refusals are Subsonic errors with HTTP 200
+#: (10 no credential, 44 invalid key, 50 role), so these cases are judged by the error code.
+SUBSONIC_TABLE = {
+    "ping": CONSUMER, "getLicense": CONSUMER, "getOpenSubsonicExtensions": CONSUMER, "tokenInfo": CONSUMER,
+    "getMusicFolders": CONSUMER, "getIndexes": CONSUMER, "getMusicDirectory": CONSUMER, "getArtists": CONSUMER,
+    "getArtist": CONSUMER, "getAlbum": CONSUMER, "getSong": CONSUMER, "getAlbumList2": CONSUMER,
+    "getRandomSongs": CONSUMER, "getGenres": CONSUMER, "search3": CONSUMER, "stream": CONSUMER, "download": CONSUMER,
+    "getUser": CONSUMER, "getScanStatus": CONSUMER, "startScan": ADMIN,
+}
+SUBSONIC_REFUSALS = {10: 401, 40: 401, 41: 401, 43: 401, 44: 401, 50: 403}
 
 #: Routes with a rule beyond the role: the hub refuses a foreign Origin even with a key (a page
 #: elsewhere must not open it), and stream links are bound to a key, so the keyless localhost
@@ -170,6 +183,8 @@ def keys_for_callers():
 
 def declared_cases():
     for shape, path in declared_routes():
+        if shape == "/rest/{}":
+            continue
         for method, rule in TABLE.get(shape, {}).items():
             for network in NETWORKS:
                 yield pytest.param(shape, path, method, rule, network, id=f"{method} {shape} {network.name}")
@@ -229,10 +244,54 @@ def undeclared_method_cases():
 def test_methods_missing_from_the_table_do_nothing_even_for_administrators(shape, path, method, client_as):
     response = client_as(ADMIN).request(method, path, **({"json": {}} if method in ("POST", "PUT", "PATCH") else {}))
     assert response.status_code == 405, (method, path, response.status_code)
-    if method != "HEAD":
-        assert response.json()["code"] == "method_not_allowed", response.text
+    if method == "HEAD":
+        return
+    if path.startswith("/rest/"):
+        # OpenSubsonic's own error format (its default, XML), the HTTP status kept.
+        assert '<subsonic-response xmlns="http://subsonic.org/restapi" status="failed"' in response.text, response.text
+        assert '<error code="0" message="Method not allowed." />' in response.text, response.text
+        return
+    assert response.json()["code"] == "method_not_allowed", response.text
 
 
 def test_the_matrix_covers_every_caller_and_network():
     cases = list(declared_cases())
-    assert len(cases) == sum(len(methods) for methods in TABLE.values()) * len(NETWORKS)
+    assert len(cases) == sum(len(methods) for shape, methods in TABLE.items() if shape != "/rest/{}") * len(NETWORKS)
+    assert len(list(subsonic_cases())) == len(SUBSONIC_TABLE) * 2 * len(NETWORKS)
+
+
+def test_every_subsonic_method_is_declared():
+    from library.subsonic.registry import METHODS
+
+    assert set(METHODS) == set(SUBSONIC_TABLE)
+
+
+def subsonic_cases():
+    for name, rule in SUBSONIC_TABLE.items():
+        for method in ("GET", "POST"):
+            for network in NETWORKS:
+                yield pytest.param(name, method, rule, network, id=f"{method} /rest/{name} {network.name}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,method,rule,network", list(subsonic_cases()))
+def test_subsonic_authorisation(name, method, rule, network, trust):
+    """The same callers and networks, each credential sent as ``apiKey`` (a form field for POST)."""
+    trust(network.trusted_proxies)
+    keys = keys_for_callers()
+    client = EngineClient(peer=network.peer, host=network.host)
+    wrong = []
+    for caller in CALLERS:
+        params = {"f": "json", "id": "987654", "type": "newest", "c": "matrix", "v": "1.16.1"}
+        if keys[caller] is not None:
+            params["apiKey"] = keys[caller]
+        sent = {"data": params} if method == "POST" else {"params": params}
+        response = client.request(method, f"/rest/{name}", headers=dict(network.headers), **sent)
+        assert response.status_code == 200, (caller, response.status_code)
+        body = response.json()["subsonic-response"]
+        code = body.get("error", {}).get("code")
+        got = SUBSONIC_REFUSALS.get(code, "allowed")
+        want = expected(caller, network, "/rest/{}", method, rule)
+        if got != want:
+            wrong.append(f"{caller}: expected {want}, got error {code}")
+    assert not wrong, wrong

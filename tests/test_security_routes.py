@@ -66,3 +66,13 @@ async def test_the_websocket_routing_serves_the_hub_at_the_hub_path():
     # Anonymous and remote: the hub itself answers 401; any other path gets the router's 404.
     assert (await HubSocket(path=routes.HUB_PATH).connect()).status == 401
     assert (await HubSocket(path=routes.HUB_PATH + "/other").connect()).status == 404
+
+
+def test_the_subsonic_prefix_is_the_opensubsonic_api_and_its_streaming_methods_exist():
+    from library.subsonic.registry import METHODS
+
+    for suffix in ("", ".view"):
+        assert resolve(f"{routes.SUBSONIC_PREFIX}ping{suffix}").url_name == "subsonic"
+        assert routes.subsonic_method(f"{routes.SUBSONIC_PREFIX}stream{suffix}") == "stream"
+    assert routes.SUBSONIC_STREAMING_METHODS <= set(METHODS) | {"getCoverArt"}
+    assert [shape(route) for route in all_routes() if route.startswith("rest")] == [routes.SUBSONIC_PREFIX + "{}"]

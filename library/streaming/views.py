@@ -68,6 +68,20 @@ def _representation_headers(response, asset, opened, validators):
     return response
 
 
+def asset_response(request, asset_id):
+    """The answer to a request for an asset's file, for ``/stream/`` and the protocol surfaces
+    that send files (OpenSubsonic's ``stream`` and ``download``): Range, validators, containment.
+
+    Synchronous (the file is found and opened with the ORM); the body is still sent by an async
+    iterator. A missing asset or file is the JSON 404.
+    """
+    try:
+        asset, opened = _resolve(asset_id)
+    except FileUnavailable:
+        return _not_found()
+    return _answer(request, asset, opened)
+
+
 def _answer(request, asset, opened):
     """The response for an opened file; closes it unless the body will stream it."""
     validators = responses.validators(asset, opened)
