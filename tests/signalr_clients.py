@@ -215,7 +215,7 @@ def node():
             cwd=NODE_DIR, capture_output=True, text=True, timeout=300,
         )
         if result.returncode != 0:
-            pytest.skip(f"SKIPPED LOUDLY: npm could not install the locked @microsoft/signalr (no network?):\n{result.stderr[-2000:]}")
+            pytest.skip(f"SKIPPED LOUDLY: npm could not install the locked test clients (no network?):\n{result.stderr[-2000:]}")
         stamp.write_bytes(lock)
     return node
 

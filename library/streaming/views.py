@@ -68,26 +68,29 @@ def _representation_headers(response, asset, opened, validators):
     return response
 
 
-def asset_response(request, asset_id):
+def asset_response(request, asset_id, *, method=None):
     """The answer to a request for an asset's file, for ``/stream/`` and the protocol surfaces
     that send files (OpenSubsonic's ``stream`` and ``download``): Range, validators, containment.
 
     Synchronous (the file is found and opened with the ORM); the body is still sent by an async
-    iterator. A missing asset or file is the JSON 404.
+    iterator. A missing asset or file is the JSON 404. ``method`` is the HTTP method the request
+    stands for: OpenSubsonic's form POST is a GET whose parameters travel in the body, so its
+    ``Range`` is honoured (RFC 9110 defines ranges for GET only).
     """
     try:
         asset, opened = _resolve(asset_id)
     except FileUnavailable:
         return _not_found()
-    return _answer(request, asset, opened)
+    return _answer(request, asset, opened, method or request.method)
 
 
-def _answer(request, asset, opened):
+def _answer(request, asset, opened, method=None):
     """The response for an opened file; closes it unless the body will stream it."""
+    method = method or request.method
     validators = responses.validators(asset, opened)
     headers = {name: request.headers[name] for name in _CONDITIONAL_HEADERS if name in request.headers}
     try:
-        decision = evaluate(request.method, headers, opened.size, validators)
+        decision = evaluate(method, headers, opened.size, validators)
     except Unsatisfiable as exc:
         opened.close()
         response = error_response(416, "Requested range not satisfiable.", "range_not_satisfiable")
@@ -104,7 +107,7 @@ def _answer(request, asset, opened):
         return _representation_headers(response, asset, opened, validators)
     if _offload(request):
         return _offloaded(asset, opened, validators)
-    return _streamed(request, asset, opened, validators, decision)
+    return _streamed(method, asset, opened, validators, decision)
 
 
 def _offloaded(asset, opened, validators):
@@ -120,12 +123,12 @@ def _offloaded(asset, opened, validators):
     return response
 
 
-def _streamed(request, asset, opened, validators, decision: Decision):
+def _streamed(method, asset, opened, validators, decision: Decision):
     if decision.status == 206:
         first, length = decision.byte_range.first, decision.byte_range.length
     else:
         first, length = 0, opened.size
-    if request.method == "HEAD":
+    if method == "HEAD":
         opened.close()
         response = HttpResponse(status=decision.status)
     else:

@@ -23,14 +23,20 @@ def _asset_of(call):
     return asset
 
 
+def _file(call):
+    """The song's file; a form POST (``formPost``) is answered as the GET it stands for."""
+    http_method = "GET" if call.request.method == "POST" else call.request.method
+    return asset_response(call.request, _asset_of(call).pk, method=http_method)
+
+
 @method("stream")
 def stream(call):
-    return asset_response(call.request, _asset_of(call).pk)
+    return _file(call)
 
 
 @method("download")
 def download(call):
-    response = asset_response(call.request, _asset_of(call).pk)
+    response = _file(call)
     disposition = response.get("Content-Disposition")
     if disposition:
         response["Content-Disposition"] = disposition.replace("inline", "attachment", 1)
