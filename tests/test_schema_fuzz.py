@@ -152,5 +152,14 @@ def test_schema_conformance_and_no_change_on_refusal(case, caller, callers, stor
     before = stored_state()
     response = send(case, key)
     case.validate_response(response, checks=CHECKS)
-    if 400 <= response.status_code < 500:
+    if 400 <= response.status_code < 500 or subsonic_failed(response):
         assert stored_state() == before, f"{case.method} {case.formatted_path} refused with {response.status_code} but changed stored rows"
+
+
+def subsonic_failed(response):
+    """OpenSubsonic refuses with HTTP 200 and ``status="failed"`` (XML or JSON)."""
+    if not response.request.url.path.startswith("/rest/"):
+        return False
+    if response.headers.get("content-type", "").startswith("application/json"):
+        return response.json()["subsonic-response"]["status"] == "failed"
+    return 'status="failed"' in response.text[:400]

@@ -12,16 +12,12 @@ from security.routes import SUBSONIC_PREFIX
 PATH = SUBSONIC_PREFIX + "{method}"
 _STRING = {"type": "string"}
 _COUNT = {"type": "integer", "minimum": 0, "maximum": 500}
-#: The parameters the methods read (each method ignores the ones it does not use).
+#: The parameters most methods read (each method ignores the ones it does not use); the
+#: specification describes the rest.
 PARAMETERS = {
     "f": {"type": "string", "enum": ["xml", "json"]},
-    "v": _STRING, "c": _STRING, "id": _STRING, "type": _STRING, "size": _COUNT, "offset": {"type": "integer", "minimum": 0},
-    "query": _STRING, "songCount": _COUNT, "albumCount": _COUNT, "artistCount": _COUNT,
-    "musicFolderId": {"type": "integer", "minimum": 0}, "genre": _STRING, "fromYear": {"type": "integer"}, "toYear": {"type": "integer"},
-    "username": _STRING, "albumId": _STRING, "artistId": _STRING, "playlistId": _STRING, "name": _STRING,
-    "songId": _STRING, "songIdToAdd": _STRING, "songIndexToRemove": {"type": "integer", "minimum": 0},
-    "position": {"type": "integer", "minimum": 0}, "current": _STRING, "comment": _STRING, "public": {"type": "boolean"},
-    "submission": {"type": "boolean"}, "time": {"type": "integer", "minimum": 0}, "rating": {"type": "integer", "minimum": 0, "maximum": 5},
+    "id": _STRING, "type": _STRING, "size": _COUNT, "offset": {"type": "integer", "minimum": 0},
+    "query": _STRING, "musicFolderId": {"type": "integer", "minimum": 0},
 }
 ENVELOPE = {
     "type": "object",
