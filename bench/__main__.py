@@ -16,6 +16,7 @@ BENCHMARKS = [
     "streaming",
     "scale",
     "hub",
+    "subsonic",
 ]
 
 

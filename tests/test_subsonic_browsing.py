@@ -5,6 +5,8 @@ in case or accents are one; songs in disc, then track order. Every XML answer va
 the schema written from the specification.
 """
 
+from pathlib import Path
+
 import pytest
 
 from library.subsonic import catalog
@@ -191,3 +193,20 @@ def test_stream_sends_the_original_file_with_ranges_and_download_as_attachment(a
     assert beyond.status_code == 416
     download = client.get("/rest/download", params={"id": song["id"]})
     assert download.content == whole.content and download.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_the_derived_albums_follow_a_rescan_and_a_corrected_claim(api, library, client_as):
+    def album_names():
+        return names(api("getAlbumList2", type="alphabeticalByName", size=50)["albumList2"]["album"])
+
+    assert "Help!" not in album_names()
+    from tests.media_samples import write_mp3
+
+    (Path(library.path) / "beatles" / "help").mkdir()
+    write_mp3(Path(library.path) / "beatles" / "help" / "01.mp3", title="Help!", artist="The Beatles", album="Help!", track=1, salt="help")
+    scan(library)
+    assert "Help!" in album_names()
+    song = api("search3", query="help", artistCount=0, albumCount=0)["searchResult3"]["song"][0]
+    locked = client_as("Curator").post("/metadata/lock-claim", json={"work_id": int(song["id"]), "field": "album", "value": "Help! (Remastered)"})
+    assert locked.status_code == 201, locked.text
+    assert "Help! (Remastered)" in album_names() and "Help!" not in album_names()

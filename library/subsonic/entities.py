@@ -8,6 +8,7 @@ whoever knows the profile, through the ``state`` mapping each function takes.
 from library.ingestion.detect import EXTENSIONS
 from library.models import WorkKind
 from library.subsonic import catalog
+from library.subsonic.envelope import present
 
 _SUFFIXES = {}
 for _extension, (_category, _mime) in EXTENSIONS.items():
@@ -17,18 +18,13 @@ _SUFFIXES["audio/ogg"] = "ogg"
 _UNSAFE_PATH = str.maketrans({"/": "_", "\\": "_", "\x00": "_"})
 
 
-def _first_asset(work):
-    assets = list(work.assets.all())
-    return assets[0] if assets else None
-
-
 def _path_part(text):
     return (text or "").translate(_UNSAFE_PATH).strip() or "_"
 
 
 def song(work, state=None):
     """A work as a ``Child`` song."""
-    asset = _first_asset(work)
+    asset = work.first_asset
     audiobook = work.kind == WorkKind.AUDIOBOOK
     artist = (work.author if audiobook else work.artist) or catalog.UNKNOWN_ARTIST
     album_artist, album_name = work.album_artist_name, work.album_name
@@ -68,7 +64,7 @@ def song(work, state=None):
         "displayAlbumArtist": album_artist,
     }
     entry.update((state or {}).get(work.pk, {}))
-    return entry
+    return present(entry)
 
 
 def album(found, state=None):
@@ -89,7 +85,7 @@ def album(found, state=None):
         "mediaType": "album",
     }
     entry.update((state or {}).get(found.id, {}))
-    return entry
+    return present(entry)
 
 
 def album_directory_child(found, state=None):
@@ -110,7 +106,7 @@ def album_directory_child(found, state=None):
         "mediaType": "album",
     }
     entry.update((state or {}).get(found.id, {}))
-    return entry
+    return present(entry)
 
 
 def artist(found, state=None):
@@ -123,7 +119,7 @@ def artist(found, state=None):
         "sortName": catalog.sort_name(found.name),
     }
     entry.update((state or {}).get(found.id, {}))
-    return entry
+    return present(entry)
 
 
 def indexed(artist_list, make):

@@ -2,6 +2,7 @@
 
 Methods answer with plain data: a dict whose scalar values are attributes, whose dict values are
 child elements and whose lists are repeated child elements; a ``value`` key is an element's text.
+An absent value is left out of the dict (see :func:`present`), never ``None``.
 JSON keeps the same shape with native types (Subsonic's JSON convention), XML stringifies them
 (booleans as ``true``/``false``, datetimes in ISO 8601 UTC). Every envelope carries
 ``openSubsonic``, ``type`` and ``serverVersion`` (OpenSubsonic requires them).
@@ -28,6 +29,11 @@ def timestamp(moment):
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def present(entry):
+    """``entry`` without its absent (``None``) values: optional attributes are left out."""
+    return {name: value for name, value in entry.items() if value is not None}
+
+
 def envelope(status, payload=None):
     body = {
         "status": status,
@@ -43,7 +49,7 @@ def envelope(status, payload=None):
 def render(body, fmt):
     """The HTTP response (always 200, as the protocol expects) for an envelope in ``fmt``."""
     if fmt == JSON:
-        content = json.dumps({"subsonic-response": _jsonable(body)}, ensure_ascii=False, separators=(",", ":"))
+        content = json.dumps({"subsonic-response": body}, ensure_ascii=False, separators=(",", ":"), default=_json_value)
         return HttpResponse(content, content_type="application/json; charset=utf-8")
     root = ElementTree.Element("subsonic-response", xmlns=NAMESPACE)
     _fill(root, body)
@@ -78,11 +84,7 @@ def _fill(element, data):
             element.set(name, _attribute(value))
 
 
-def _jsonable(data):
-    if isinstance(data, dict):
-        return {name: _jsonable(value) for name, value in data.items() if value is not None}
-    if isinstance(data, list):
-        return [_jsonable(item) for item in data]
-    if isinstance(data, datetime):
-        return timestamp(data)
-    return data
+def _json_value(value):
+    if isinstance(value, datetime):
+        return timestamp(value)
+    raise TypeError(f"{type(value).__name__} is not a Subsonic value")

@@ -70,7 +70,7 @@ def get_artist(call):
 
 
 def album_songs(call, found):
-    works = list(catalog.with_assets(found.songs()))
+    works = catalog.listed(found.songs())
     return works, state_for(call, albums=[found], works=works)
 
 

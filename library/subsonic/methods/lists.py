@@ -71,6 +71,6 @@ def get_random_songs(call):
         queryset = queryset.filter(year__gte=first)
     if last is not None:
         queryset = queryset.filter(year__lte=last)
-    works = list(catalog.with_assets(queryset.order_by("?"))[:size])
+    works = catalog.listed(queryset.order_by("?")[:size])
     state = state_for(call, works=works)
     return {"randomSongs": {"song": [entities.song(work, state) for work in works]}}

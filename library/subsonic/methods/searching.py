@@ -4,6 +4,8 @@ An empty query (or ``""``, which several apps send) matches everything: that is 
 whole library, a page of up to 500 of each at a time, in a stable order (songs by id).
 """
 
+from itertools import islice
+
 from library.search import fold
 from library.subsonic import catalog, entities
 from library.subsonic.methods.browsing import folder_of
@@ -21,39 +23,40 @@ def _terms(call):
     return fold(query.replace('"', " ")).split()
 
 
-def _page(call, name, items):
+def _window(call, name):
+    """``(count, offset)`` of one of the three result lists."""
     count = call.params.integer(f"{name}Count", DEFAULT_COUNT, minimum=0, maximum=MAX_PAGE)
     offset = call.params.integer(f"{name}Offset", 0, minimum=0, maximum=2**31)
-    return items[offset:offset + count], count, offset
+    return count, offset
 
 
-def _matches(terms, *names):
-    text = " ".join(fold(name) for name in names if name)
-    return all(term in text for term in terms)
+def _page(items, window, terms, names):
+    count, offset = window
+    if not count:
+        return []
+    matching = (item for item in items if all(term in catalog.folded(" ".join(names(item))) for term in terms))
+    return list(islice(matching, offset, offset + count))
 
 
 @method("search3")
 def search3(call):
     terms = _terms(call)
     folder = folder_of(call)
-    songs = catalog.songs(folder)
-    for term in terms:
-        songs = songs.filter(search_text__contains=term)
-    songs = songs.order_by("id") if not terms else songs.order_by("title", "id")
-    song_count = call.params.integer("songCount", DEFAULT_COUNT, minimum=0, maximum=MAX_PAGE)
-    song_offset = call.params.integer("songOffset", 0, minimum=0, maximum=2**31)
-    works = list(catalog.with_assets(songs)[song_offset:song_offset + song_count]) if song_count else []
-
-    wants_albums = call.params.integer("albumCount", DEFAULT_COUNT, minimum=0, maximum=MAX_PAGE)
-    wants_artists = call.params.integer("artistCount", DEFAULT_COUNT, minimum=0, maximum=MAX_PAGE)
-    albums = catalog.albums(folder) if wants_albums or wants_artists else []
-    album_page, _, _ = _page(call, "album", [album for album in albums if _matches(terms, album.name, album.artist)])
-    artists = catalog.artists(album_list=albums) if wants_artists else []
-    artist_page, _, _ = _page(call, "artist", [artist for artist in artists if _matches(terms, artist.name)])
-
-    state = state_for(call, artists=artist_page, albums=album_page, works=works)
+    song_count, song_offset = _window(call, "song")
+    works = []
+    if song_count:
+        songs = catalog.songs(folder)
+        for term in terms:
+            songs = songs.filter(search_text__contains=term)
+        songs = songs.order_by("title", "id") if terms else songs.order_by("id")
+        works = catalog.listed(songs[song_offset:song_offset + song_count])
+    album_window, artist_window = _window(call, "album"), _window(call, "artist")
+    found = catalog.current(folder) if album_window[0] or artist_window[0] else None
+    albums = _page(found.albums, album_window, terms, lambda album: (album.name, album.artist)) if found else []
+    artists = _page(found.artists, artist_window, terms, lambda artist: (artist.name,)) if found else []
+    state = state_for(call, artists=artists, albums=albums, works=works)
     return {"searchResult3": {
-        "artist": [entities.artist(artist, state) for artist in artist_page],
-        "album": [entities.album(album, state) for album in album_page],
+        "artist": [entities.artist(artist, state) for artist in artists],
+        "album": [entities.album(album, state) for album in albums],
         "song": [entities.song(work, state) for work in works],
     }}
