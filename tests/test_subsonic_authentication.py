@@ -191,3 +191,14 @@ def test_a_curator_key_as_password_from_a_real_client_address(make_key):
     client = EngineClient(peer="198.51.100.7")
     key = make_key("Curator")[1]
     assert call(client, "getUser", u="me", p=key)["user"]["adminRole"] is False
+
+
+def test_the_user_is_the_keys_profile_whatever_u_says(remote, make_key):
+    from security.profiles.services import create_profile
+
+    ada = create_profile(display_name="Ada", actor=Actor("test"))
+    key = make_key("Consumer", profile=ada)[1]
+    assert call(remote, "getUser", apiKey=key)["user"]["username"] == "Ada"
+    assert call(remote, "getUser", u="someone-else", p=key)["user"]["username"] == "Ada"
+    assert call(remote, "tokenInfo", apiKey=key)["tokenInfo"] == {"username": "Ada"}
+    assert error_of(call(remote, "getUser", apiKey=key, username="Owner")) == 50

@@ -19,8 +19,9 @@ MUSIC_FOLDER_KINDS = (MediaKind.MUSIC, MediaKind.AUDIOBOOKS, MediaKind.MIXED)
 
 
 def username(principal):
-    """The name a music app shows for its account: the key's label (the localhost bypass has none)."""
-    return principal.key.label if principal.key is not None else "localhost"
+    """The name a music app shows for the account: the caller's profile (the Owner's on the
+    localhost bypass); ``u`` is not checked against it, since the key says whose it is."""
+    return principal.profile.display_name
 
 
 @method("ping")
