@@ -82,6 +82,10 @@ SUBSONIC_TABLE = {
     "getArtist": CONSUMER, "getAlbum": CONSUMER, "getSong": CONSUMER, "getAlbumList2": CONSUMER,
     "getRandomSongs": CONSUMER, "getGenres": CONSUMER, "search3": CONSUMER, "stream": CONSUMER, "download": CONSUMER,
     "getUser": CONSUMER, "getScanStatus": CONSUMER, "startScan": ADMIN,
+    "star": CONSUMER, "unstar": CONSUMER, "setRating": CONSUMER, "scrobble": CONSUMER, "getStarred2": CONSUMER,
+    "getPlaylists": CONSUMER, "getPlaylist": CONSUMER, "createPlaylist": CONSUMER, "updatePlaylist": CONSUMER,
+    "deletePlaylist": CONSUMER, "getBookmarks": CONSUMER, "createBookmark": CONSUMER, "deleteBookmark": CONSUMER,
+    "getPlayQueue": CONSUMER, "savePlayQueue": CONSUMER,
 }
 SUBSONIC_REFUSALS = {10: 401, 40: 401, 41: 401, 43: 401, 44: 401, 50: 403}
 
@@ -282,7 +286,10 @@ def test_subsonic_authorisation(name, method, rule, network, trust):
     client = EngineClient(peer=network.peer, host=network.host)
     wrong = []
     for caller in CALLERS:
-        params = {"f": "json", "id": "987654", "type": "newest", "c": "matrix", "v": "1.16.1"}
+        params = {
+            "f": "json", "id": "987654", "type": "newest", "name": "matrix", "rating": "0", "position": "0",
+            "playlistId": "987654", "current": "987654", "c": "matrix", "v": "1.16.1",
+        }
         if keys[caller] is not None:
             params["apiKey"] = keys[caller]
         sent = {"data": params} if method == "POST" else {"params": params}

@@ -1,14 +1,14 @@
 """Artists and albums as Subsonic sees them, derived from the engine's works; never stored.
 
-A song is a music or audiobook work. Its album is named by the album tag (an audiobook's title)
-and belongs to the album artist, else the artist (an audiobook's author). Names that differ only
-in case or accents are one album or artist, and ids are digests of the folded names, so an id is
-stable across rescans, restarts and servers for as long as the names stay the same:
-``ar-<16 hex>`` for an artist, ``al-<16 hex>`` for an album; a song's id is its work's id.
-Songs are ordered by disc, then track, then title.
+The rule and the ids are the library's (:mod:`library.catalog`): a song is a music or audiobook
+work, its artist the album artist, else the artist (an audiobook's author), its album the album
+tag (an audiobook's title) of that artist; ids are digests of the names folded for case and
+blanks, kept on each work (``artist_key``, ``album_key``), so stars and ratings name the same
+albums and artists as the REST API. A song's id is its work's id. Songs without an album tag are
+under ``[Unknown Album]`` of their artist (``[Unknown Artist]`` without one either). Songs are
+ordered by disc, then track, then title.
 """
 
-import hashlib
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,14 +19,14 @@ from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, NullIf
 
+from library import catalog as library_catalog
+from library.catalog import ALBUM_PREFIX, ARTIST_PREFIX
 from library.models import Asset, AssetLocation, Work, WorkKind
 from library.search import fold
 
-SONG_KINDS = (WorkKind.MUSIC, WorkKind.AUDIOBOOK)
+SONG_KINDS = tuple(WorkKind(kind) for kind in sorted(library_catalog.CATALOGUED_KINDS))
 UNKNOWN_ARTIST = "[Unknown Artist]"
 UNKNOWN_ALBUM = "[Unknown Album]"
-ARTIST_PREFIX = "ar-"
-ALBUM_PREFIX = "al-"
 #: Leading words that indexes and alphabetical orders skip, as Subsonic servers do.
 IGNORED_ARTICLES = ("The", "A", "An", "Die", "Das", "Der", "El", "La", "Le", "Les", "Los")
 #: Catalogs remembered per process (one per folder asked for, and the whole library).
@@ -40,16 +40,13 @@ def folded(name):
 
 
 @lru_cache(maxsize=65536)
-def _digest(*names):
-    return hashlib.sha256("\x1f".join(folded(name) for name in names).encode("utf-8")).hexdigest()[:16]
-
-
 def artist_id(name):
-    return ARTIST_PREFIX + _digest(name)
+    return library_catalog.artist_id(name)
 
 
+@lru_cache(maxsize=65536)
 def album_id(artist, name):
-    return ALBUM_PREFIX + _digest(artist, name)
+    return library_catalog.album_id(artist, name)
 
 
 _ARTICLE_PREFIXES = tuple(fold(article) + " " for article in IGNORED_ARTICLES)
@@ -85,15 +82,18 @@ def songs(folder=None):
     if folder is not None:
         queryset = queryset.filter(id__in=AssetLocation.objects.filter(root_id=folder).values("asset__work_id"))
     audiobook = Q(kind=WorkKind.AUDIOBOOK)
+    # The names library.catalog.names gives, for the ids stored on the work.
     return queryset.annotate(
         album_artist_name=Coalesce(
-            Case(When(audiobook, then=_column("author")), default=_text("album_artist"), output_field=TextField()),
+            _text("album_artist"),
             _column("artist"),
+            Case(When(audiobook, then=_column("author")), default=None, output_field=TextField()),
             Value(UNKNOWN_ARTIST),
             output_field=TextField(),
         ),
         album_name=Coalesce(
-            Case(When(audiobook, then=_column("title")), default=_column("album"), output_field=TextField()),
+            _column("album"),
+            Case(When(audiobook, then=_column("title")), default=None, output_field=TextField()),
             Value(UNKNOWN_ALBUM),
             output_field=TextField(),
         ),
@@ -176,18 +176,20 @@ def _scan(folder):
     ids, so an album's page is a primary-key look-up), grouped here."""
     rows = (
         songs(folder).order_by("id", "assets__id")
-        .values_list("id", "album_artist_name", "album_name", "created_at", "year", "genre_name", "assets__duration")
+        .values_list("id", "artist_key", "album_key", "album_artist_name", "album_name", "created_at", "year", "genre_name", "assets__duration")
     )
     found, album_spellings, artist_spellings = {}, {}, {}
     previous = None
-    for work_id, artist, name, created, year, genre, duration in rows:
+    for work_id, artist_key, album_key, artist, name, created, year, genre, duration in rows:
         if work_id == previous:
             continue  # a further copy of the same work: the first asset speaks for it
         previous = work_id
-        key = album_id(artist, name)
+        key = album_key or album_id(artist, name)
         album = found.get(key)
         if album is None:
-            album = found[key] = Album(id=key, name=name, artist=artist, artist_id=artist_id(artist), created=created, cover_work_id=work_id)
+            album = found[key] = Album(
+                id=key, name=name, artist=artist, artist_id=artist_key or artist_id(artist), created=created, cover_work_id=work_id,
+            )
         album.members.add((artist, name))
         album.work_ids.append(work_id)
         album.song_count += 1
@@ -210,9 +212,9 @@ def _count(spellings, name):
 
 
 def _spelling(spellings):
-    """The name shown for spellings that fold alike: the one most songs use; on a tie the one
-    with the most accented letters ("Beyoncé" over "Beyonce"), then the first in code-point order."""
-    return min(spellings, key=lambda name: (-spellings[name], -sum(ord(char) > 127 for char in name), name))
+    """The name shown for spellings that fold alike ("The Beatles", "the beatles"): the one most
+    songs use; on a tie the first in code-point order."""
+    return min(spellings, key=lambda name: (-spellings[name], name))
 
 
 def _artists_of(albums):

@@ -28,7 +28,7 @@ def song(work, state=None):
     audiobook = work.kind == WorkKind.AUDIOBOOK
     artist = (work.author if audiobook else work.artist) or catalog.UNKNOWN_ARTIST
     album_artist, album_name = work.album_artist_name, work.album_name
-    album = catalog.album_id(album_artist, album_name)
+    album = work.album_key or catalog.album_id(album_artist, album_name)
     title = work.title or f"Track {work.pk}"
     suffix = _SUFFIXES.get(asset.mime_type, "bin") if asset else None
     duration = int(round(asset.duration)) if asset and asset.duration else None
@@ -57,7 +57,7 @@ def song(work, state=None):
         "discNumber": work.disc_number,
         "created": work.created_at,
         "albumId": album,
-        "artistId": catalog.artist_id(album_artist),
+        "artistId": work.artist_key or catalog.artist_id(album_artist),
         "type": "audiobook" if audiobook else "music",
         "mediaType": "song",
         "displayArtist": artist,

@@ -9,7 +9,7 @@ is still decided once, in ``security/``.
 
 import json
 
-from engine.errors import DomainError, NotFound
+from engine.errors import DomainError, Forbidden, NotFound
 from library.subsonic import envelope
 from security import subsonic as credentials
 from security.request_facts import from_request
@@ -57,8 +57,12 @@ def not_found(what="The requested data was not found."):
 
 
 def from_domain_error(error: DomainError):
-    """A service's refusal, in the protocol's numbers: not found is 70, anything else generic."""
-    return SubsonicError(NOT_FOUND if isinstance(error, NotFound) else GENERIC, error.detail)
+    """A service's refusal, in the protocol's numbers: not found 70, forbidden 50, else generic."""
+    if isinstance(error, NotFound):
+        return SubsonicError(NOT_FOUND, error.detail)
+    if isinstance(error, Forbidden):
+        return SubsonicError(NOT_AUTHORIZED, error.detail)
+    return SubsonicError(GENERIC, error.detail)
 
 
 def failed(error: SubsonicError):

@@ -1,7 +1,7 @@
 """A small music library of real tagged MP3 files, the same for the ASGI and the real-client tests.
 
 Two discs of one album (order: disc, then track), a compilation with an album artist, one artist
-spelled with and without an accent (one artist, one album), and a song without tags.
+and album spelled in two cases (one artist, one album), and a song without tags.
 """
 
 from pathlib import Path
@@ -21,7 +21,7 @@ SONGS = [
     ("various/now/01.mp3", dict(title="Crazy in Love", artist="Beyoncé", album="Now 2003", album_artist="Various Artists", year=2003, track=1, genre="Pop")),
     ("various/now/02.mp3", dict(title="Hey Ya!", artist="OutKast", album="Now 2003", album_artist="Various Artists", year=2003, track=2, genre="Pop")),
     ("beyonce/dangerously/01.mp3", dict(title="Dangerously in Love", artist="Beyoncé", album="Dangerously in Love", year=2003, track=1, genre="R&B")),
-    ("beyonce/dangerously/02.mp3", dict(title="Naughty Girl", artist="Beyonce", album="Dangerously In Love", year=2003, track=2, genre="R&B")),
+    ("beyonce/dangerously/02.mp3", dict(title="Naughty Girl", artist="beyoncé", album="Dangerously In Love", year=2003, track=2, genre="R&B")),
     ("untagged.mp3", dict()),
 ]
 

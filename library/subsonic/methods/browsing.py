@@ -114,10 +114,10 @@ def get_music_directory(call):
 @method("getGenres")
 def get_genres(call):
     songs, albums = {}, {}
-    rows = catalog.songs().exclude(genre_name=None).order_by().values_list("genre_name", "album_artist_name", "album_name")
-    for genre, artist, album in rows:
+    rows = catalog.songs().exclude(genre_name=None).order_by().values_list("genre_name", "album_key", "album_artist_name", "album_name")
+    for genre, album_key, artist, album in rows:
         songs[genre] = songs.get(genre, 0) + 1
-        albums.setdefault(genre, set()).add(catalog.album_id(artist, album))
+        albums.setdefault(genre, set()).add(album_key or catalog.album_id(artist, album))
     return {"genres": {"genre": [
         {"songCount": songs[genre], "albumCount": len(albums[genre]), "value": genre}
         for genre in sorted(songs, key=fold)
