@@ -29,8 +29,8 @@ pytestmark = pytest.mark.services
 KEY_PATTERN = re.compile(r"mek_[0-9a-f]{12}_[0-9A-Za-z]{49}")
 
 
-def create_key(env, role, label):
-    created = manage(env, "apikey", "create", "--label", label, "--role", role)
+def create_key(env, role, label, profile=None):
+    created = manage(env, "apikey", "create", "--label", label, "--role", role, *(("--profile", profile) if profile else ()))
     return KEY_PATTERN.search(created.stdout).group(0)
 
 
@@ -65,6 +65,11 @@ def engine(tmp_path_factory):
     server.library = write_library(tmp_path_factory.mktemp("subsonic-music"))
     with server:
         scan_and_wait(server, server.library)
+        for name in ("Ada", "Bob"):
+            admin_request(server, "POST", "/profiles", json={"display_name": name, "role": "Consumer"})
+        server.ada_phone = create_key(env, "Consumer", "Ada's phone", profile="Ada")
+        server.ada_tablet = create_key(env, "Consumer", "Ada's tablet", profile="Ada")
+        server.bob_phone = create_key(env, "Consumer", "Bob's phone", profile="Bob")
         yield server
 
 
@@ -127,6 +132,73 @@ def test_py_opensonic_sees_a_revoked_key_fail_on_the_next_call(engine):
 def test_py_opensonic_consumer_may_not_start_a_scan(opensonic):
     with pytest.raises(opensonic_errors.AuthError):
         opensonic.start_scan()
+
+
+def opensonic_for(engine, key):
+    return libopensonic.Connection("http://127.0.0.1", api_key=key, port=engine.port)
+
+
+@pytest.fixture
+def ada_and_bob(engine):
+    connections = [opensonic_for(engine, key) for key in (engine.ada_phone, engine.ada_tablet, engine.bob_phone)]
+    yield connections
+    for connection in connections:
+        connection.cleanup()
+
+
+def abbey_road(connection):
+    artist = next(a for index in connection.get_artists().index for a in index.artist if a.name == "The Beatles")
+    return connection.get_album(connection.get_artist(artist.id).album[0].id)
+
+
+def test_py_opensonic_stars_unstars_and_lists_starred(ada_and_bob):
+    phone, tablet, bob = ada_and_bob
+    album = abbey_road(phone)
+    phone.star(sids=[album.song[0].id], album_ids=[album.id], artist_ids=[album.artist_id])
+    starred = tablet.get_starred2()
+    assert ([s.id for s in starred.song], [a.id for a in starred.album], [a.id for a in starred.artist]) == (
+        [album.song[0].id], [album.id], [album.artist_id])
+    assert not (bob.get_starred2().song or [])
+    tablet.unstar(sids=[album.song[0].id], album_ids=[album.id], artist_ids=[album.artist_id])
+    assert not (phone.get_starred2().album or [])
+
+
+def test_py_opensonic_playlist_round_trip(ada_and_bob):
+    phone, tablet, bob = ada_and_bob
+    songs = [song.id for song in abbey_road(phone).song]
+    phone.create_playlist(name="Sunday", song_ids=songs[:2])
+    playlist = next(p for p in tablet.get_playlists() if p.name == "Sunday")
+    tablet.update_playlist(playlist.id, name="Sunday morning", song_ids_to_add=[songs[2]], song_indices_to_remove=[0])
+    fetched = phone.get_playlist(playlist.id)
+    assert (fetched.name, [entry.id for entry in fetched.entry]) == ("Sunday morning", songs[1:])
+    assert all(p.id != playlist.id for p in bob.get_playlists())
+    with pytest.raises(opensonic_errors.DataNotFoundError):
+        bob.get_playlist(playlist.id)
+    phone.delete_playlist(playlist.id)
+    assert all(p.id != playlist.id for p in tablet.get_playlists())
+
+
+def test_py_opensonic_scrobbles_count_for_the_profile(ada_and_bob):
+    phone, tablet, bob = ada_and_bob
+    song = abbey_road(phone).song[1].id
+    before = tablet.get_song(song).play_count or 0
+    phone.scrobble(song)
+    assert tablet.get_song(song).play_count == before + 1
+    assert bob.get_song(song).play_count is None
+
+
+def test_py_opensonic_bookmarks_and_play_queue_follow_the_profile_not_the_key(ada_and_bob):
+    phone, tablet, bob = ada_and_bob
+    songs = [song.id for song in abbey_road(phone).song]
+    phone.create_bookmark(songs[0], 61_000, comment="where I stopped")
+    assert [(b.entry.id, b.position, b.comment) for b in tablet.get_bookmarks()] == [(songs[0], 61_000, "where I stopped")]
+    assert bob.get_bookmarks() == []
+    tablet.delete_bookmark(songs[0])
+    assert phone.get_bookmarks() == []
+    phone.save_play_queue(songs, current=songs[2], position=15_000)
+    queue = tablet.get_play_queue()
+    assert ([entry.id for entry in queue.entry], queue.current, queue.position, queue.username) == (songs, songs[2], 15_000, "Ada")
+    assert not bob.get_play_queue().entry
 
 
 # py-sonic: the legacy u + p, where the password is the key
@@ -216,6 +288,33 @@ def test_subsonic_api_pings_browses_streams_and_searches(engine, subsonic_api):
     assert base64.b64decode(streamed["base64"]) == file_bytes(engine, "beyonce/dangerously/01.mp3")[4:12]
     found = subsonic_api("search3", query="hey ya")["searchResult3"]
     assert [song["title"] for song in found["song"]] == ["Hey Ya!"]
+
+
+def test_subsonic_api_stars_bookmarks_and_queues_across_two_keys_of_a_profile(node, engine):
+    phone = NodeClient(node, engine, engine.ada_phone, post=True)
+    tablet = NodeClient(node, engine, engine.ada_tablet)
+    bob = NodeClient(node, engine, engine.bob_phone)
+    try:
+        song = phone("search3", query="hey ya")["searchResult3"]["song"][0]["id"]
+        assert phone("star", id=song)["status"] == "ok"
+        assert [s["id"] for s in tablet("getStarred2")["starred2"]["song"]] == [song]
+        assert bob("getStarred2")["starred2"]["song"] == []
+        assert tablet("unstar", id=song)["status"] == "ok"
+        assert phone("createBookmark", id=song, position=3000)["status"] == "ok"
+        assert tablet("getBookmarks")["bookmarks"]["bookmark"][0]["position"] == 3000
+        assert bob("getBookmarks")["bookmarks"]["bookmark"] == []
+        assert phone("deleteBookmark", id=song)["status"] == "ok"
+        assert tablet("savePlayQueue", id=[song], current=song, position=1000)["status"] == "ok"
+        assert [entry["id"] for entry in phone("getPlayQueue")["playQueue"]["entry"]] == [song]
+        assert "entry" not in bob("getPlayQueue")["playQueue"]
+        created = phone("createPlaylist", name="From Node", songId=[song])["playlist"]
+        assert [p["name"] for p in tablet("getPlaylists")["playlists"]["playlist"] if p["id"] == created["id"]] == ["From Node"]
+        assert phone("deletePlaylist", id=created["id"])["status"] == "ok"
+        assert phone("scrobble", id=song)["status"] == "ok"
+        assert tablet("getSong", id=song)["song"]["playCount"] >= 1
+    finally:
+        for client in (phone, tablet, bob):
+            client.close()
 
 
 def test_subsonic_api_consumer_start_scan_is_error_50(subsonic_api):

@@ -143,11 +143,12 @@ def test_the_play_queue_moves_between_a_profiles_devices(devices):
     assert [entry["id"] for entry in queue["entry"]] == songs
     assert (queue["current"], queue["position"], queue["username"], queue["changedBy"]) == (songs[1], 42_000, "Ada", "tests")
     laptop.xml("getPlayQueue")
-    assert "playQueue" not in other("getPlayQueue")
+    assert other("getPlayQueue")["playQueue"] == {"username": "Bob", "changed": other("getPlayQueue")["playQueue"]["changed"], "changedBy": ""}
     assert phone.error("savePlayQueue", id=songs[0]) == 10
     assert phone.error("savePlayQueue", id=songs[0], current=songs[1]) == 0
     phone("savePlayQueue")
-    assert "playQueue" not in laptop("getPlayQueue")
+    assert "entry" not in laptop("getPlayQueue")["playQueue"]
+    laptop.xml("getPlayQueue")
 
 
 def test_a_playlist_round_trip(devices):

@@ -156,9 +156,12 @@ def delete_bookmark(call):
 
 @method("getPlayQueue")
 def get_play_queue(call):
-    queue = selectors.play_queue_of(call.principal.profile)
+    profile = call.principal.profile
+    queue = selectors.play_queue_of(profile)
     if queue is None:
-        return {}
+        # The answer always holds a playQueue (clients read it unconditionally): an empty one,
+        # unchanged since the profile was made.
+        return {"playQueue": {"username": profile.display_name, "changed": profile.created_at, "changedBy": ""}}
     works = _in_order(queue.entry_work_ids)
     state = state_for(call, works=works)
     current = queue.entry_work_ids[queue.current_index] if queue.current_index is not None else None
