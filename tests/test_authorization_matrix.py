@@ -85,7 +85,7 @@ SUBSONIC_TABLE = {
     "star": CONSUMER, "unstar": CONSUMER, "setRating": CONSUMER, "scrobble": CONSUMER, "getStarred2": CONSUMER,
     "getPlaylists": CONSUMER, "getPlaylist": CONSUMER, "createPlaylist": CONSUMER, "updatePlaylist": CONSUMER,
     "deletePlaylist": CONSUMER, "getBookmarks": CONSUMER, "createBookmark": CONSUMER, "deleteBookmark": CONSUMER,
-    "getPlayQueue": CONSUMER, "savePlayQueue": CONSUMER,
+    "getPlayQueue": CONSUMER, "savePlayQueue": CONSUMER, "getCoverArt": CONSUMER,
 }
 SUBSONIC_REFUSALS = {10: 401, 40: 401, 41: 401, 43: 401, 44: 401, 50: 403}
 

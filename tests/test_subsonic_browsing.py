@@ -212,3 +212,25 @@ def test_the_derived_albums_follow_a_rescan_and_a_corrected_claim(api, library, 
     locked = client_as("Curator").post("/metadata/lock-claim", json={"work_id": int(song["id"]), "field": "album", "value": "Help! (Remastered)"})
     assert locked.status_code == 201, locked.text
     assert "Help! (Remastered)" in album_names() and "Help!" not in album_names()
+
+
+def test_cover_art_of_albums_artists_and_songs_at_the_size_asked(api):
+    from tests.artwork_samples import decoded
+
+    client = api.client
+    album = api("getAlbum", id=catalog.album_id(*("The Beatles", "Abbey Road")))["album"]
+    for cover_id in (album["coverArt"], album["artistId"], album["song"][0]["coverArt"]):
+        response = client.get("/rest/getCoverArt", params={"id": cover_id, "size": 150})
+        assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg", response.text
+        assert decoded(response.content) == ("JPEG", 150, 100)
+        assert response.headers["ETag"] and response.headers["Cache-Control"] == "private, max-age=86400"
+    again = client.get("/rest/getCoverArt", params={"id": album["coverArt"], "size": 150}, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    sidecar = client.get("/rest/getCoverArt.view", params={"id": catalog.album_id("Various Artists", "Now 2003")})
+    assert decoded(sidecar.content)[1:] == (300, 300)
+    huge = client.get("/rest/getCoverArt", params={"id": album["coverArt"], "size": 100000})
+    assert decoded(huge.content)[1:] == (600, 400)
+    for cover_id in (catalog.album_id("Beyoncé", "Dangerously in Love"), "al-0000000000000000", "987654", "x"):
+        body = client.get("/rest/getCoverArt", params={"f": "json", "id": cover_id}).json()["subsonic-response"]
+        assert body["error"]["code"] == 70, cover_id
+    assert client.get("/rest/getCoverArt", params={"f": "json", "id": album["coverArt"], "size": "0"}).json()["subsonic-response"]["error"]["code"] == 0

@@ -7,8 +7,8 @@ in GET query strings and in POSTs; none of them was written for this engine.
 """
 
 import asyncio
+import base64
 import json
-import os
 import re
 import subprocess
 import time
@@ -20,6 +20,7 @@ import libsonic
 import pytest
 from libopensonic import errors as opensonic_errors
 
+from tests.artwork_samples import decoded
 from tests.servers import EngineServer, engine_environment, manage
 from tests.signalr_clients import JS_DIR, NODE_DIR, node  # noqa: F401
 from tests.subsonic.library import validate_xml, write_library
@@ -86,6 +87,11 @@ def revoke(engine, key):
 # py-opensonic: apiKey, form POSTs
 
 
+def abbey_road(connection):
+    artist = next(a for index in connection.get_artists().index for a in index.artist if a.name == "The Beatles")
+    return connection.get_album(connection.get_artist(artist.id).album[0].id)
+
+
 @pytest.fixture
 def opensonic(engine):
     connection = libopensonic.Connection("http://127.0.0.1", api_key=engine.consumer_key, port=engine.port)
@@ -117,6 +123,13 @@ def test_py_opensonic_streams_a_range_and_searches(engine, opensonic):
     assert response.headers["Content-Range"] == f"bytes 100-199/{len(expected)}"
 
 
+def test_py_opensonic_cover_art_decodes_at_the_size_asked(opensonic):
+    album = abbey_road(opensonic)
+    response = opensonic.get_cover_art(album.cover_art, size=150)
+    assert response.headers["Content-Type"] == "image/jpeg"
+    assert decoded(read_body(opensonic, response)) == ("JPEG", 150, 100)
+
+
 def test_py_opensonic_sees_a_revoked_key_fail_on_the_next_call(engine):
     key = create_key(engine.env, "Consumer", "Tablet")
     connection = libopensonic.Connection("http://127.0.0.1", api_key=key, port=engine.port)
@@ -144,11 +157,6 @@ def ada_and_bob(engine):
     yield connections
     for connection in connections:
         connection.cleanup()
-
-
-def abbey_road(connection):
-    artist = next(a for index in connection.get_artists().index for a in index.artist if a.name == "The Beatles")
-    return connection.get_album(connection.get_artist(artist.id).album[0].id)
 
 
 def test_py_opensonic_stars_unstars_and_lists_starred(ada_and_bob):
@@ -227,6 +235,13 @@ def test_py_sonic_streams_a_range(engine):
     assert response.read() == file_bytes(engine, "beyonce/dangerously/02.mp3")[:10]
 
 
+def test_py_sonic_cover_art_decodes_at_the_size_asked(engine):
+    connection = pysonic(engine)
+    various = next(a for entry in connection.getArtists()["artists"]["index"] for a in entry["artist"] if a["name"] == "Various Artists")
+    album = connection.getArtist(various["id"])["artist"]["album"][0]
+    assert decoded(connection.getCoverArt(album["coverArt"], size=120).read()) == ("PNG", 120, 120)
+
+
 def test_py_sonic_token_authentication_is_refused_with_41(engine):
     connection = libsonic.Connection("http://127.0.0.1", "phone", engine.consumer_key, port=engine.port)
     with pytest.raises(Exception, match="Token authentication is not supported"):
@@ -283,11 +298,12 @@ def test_subsonic_api_pings_browses_streams_and_searches(engine, subsonic_api):
     assert [song["title"] for song in songs] == ["Dangerously in Love", "Naughty Girl"]
     streamed = subsonic_api("stream", headers={"Range": "bytes=4-11"}, id=songs[0]["id"])
     assert streamed["status"] == 206
-    import base64
-
     assert base64.b64decode(streamed["base64"]) == file_bytes(engine, "beyonce/dangerously/01.mp3")[4:12]
     found = subsonic_api("search3", query="hey ya")["searchResult3"]
     assert [song["title"] for song in found["song"]] == ["Hey Ya!"]
+    cover = subsonic_api("getCoverArt", id=found["song"][0]["coverArt"], size=64)
+    assert cover["status"] == 200 and cover["headers"]["content-type"] == "image/png"
+    assert decoded(base64.b64decode(cover["base64"])) == ("PNG", 64, 64)
 
 
 def test_subsonic_api_stars_bookmarks_and_queues_across_two_keys_of_a_profile(node, engine):

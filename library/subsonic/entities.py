@@ -43,7 +43,9 @@ def song(work, state=None):
         "track": track,
         "year": work.year,
         "genre": work.genre_name,
-        "coverArt": album,
+        # The album's cover (one picture for every song of it, cached once by the app); a song
+        # outside any album shows its own.
+        "coverArt": album if work.album_key else str(work.pk),
         "size": asset.size if asset else None,
         "contentType": asset.mime_type if asset else None,
         "suffix": suffix,

@@ -1,14 +1,21 @@
 """A small music library of real tagged MP3 files, the same for the ASGI and the real-client tests.
 
 Two discs of one album (order: disc, then track), a compilation with an album artist, one artist
-and album spelled in two cases (one artist, one album), and a song without tags.
+and album spelled in two cases (one artist, one album), and a song without tags. Abbey Road's
+files carry an embedded front cover (600x400 JPEG), the compilation's folder a ``cover.png``
+sidecar (300x300); the other songs have none.
 """
 
 from pathlib import Path
 
 import xmlschema
+from mutagen.id3 import APIC, ID3
 
+from tests.artwork_samples import picture
 from tests.media_samples import write_mp3
+
+EMBEDDED_COVER = (600, 400)
+SIDECAR_COVER = (300, 300)
 
 XSD = Path(__file__).with_name("opensubsonic-1.16.1.xsd")
 _schema = None
@@ -29,10 +36,16 @@ SONGS = [
 def write_library(folder):
     """Writes :data:`SONGS` under ``folder`` (each file's content differs) and returns it."""
     folder = Path(folder)
+    cover = picture(*EMBEDDED_COVER)
     for number, (relative, tags) in enumerate(SONGS):
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         write_mp3(path, frames=40 + number, salt=f"song-{number}", **tags)
+        if relative.startswith("beatles/"):
+            id3 = ID3(path)
+            id3.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="Cover", data=cover))
+            id3.save(path)
+    (folder / "various" / "now" / "cover.png").write_bytes(picture(*SIDECAR_COVER, color=(20, 90, 200), image_format="PNG"))
     return folder
 
 
