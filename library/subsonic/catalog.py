@@ -20,7 +20,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 from library import catalog as library_catalog
-from library.catalog import ALBUM_PREFIX, ARTIST_PREFIX
+from library.catalog import ALBUM_PREFIX, ARTIST_PREFIX  # noqa: F401  (the id prefixes, for the methods)
 from library.models import Asset, AssetLocation, Work, WorkKind
 from library.search import fold
 
