@@ -147,6 +147,18 @@ def test_search_finds_artists_albums_and_songs_by_every_word(api):
     assert names(api("search3", query="BEYONCÉ")["searchResult3"]["artist"]) == ["Beyoncé"]
 
 
+@pytest.mark.parametrize("query,titles", [
+    ("beyonce love", ["Crazy in Love", "Dangerously in Love", "Naughty Girl"]),
+    ("YA", ["Hey Ya!"]),
+    ("come\x7f together", ["Come Together"]),  # a control character is no part of any title
+])
+def test_search_finds_the_songs_the_works_list_finds(api, query, titles):
+    songs = api("search3", query=query, songCount=500, artistCount=0, albumCount=0)["searchResult3"]["song"]
+    works = api.client.get("/library/works", params={"q": query, "page_size": 500}).json()["results"]
+    assert sorted(names(songs, "title")) == titles
+    assert sorted(int(song["id"]) for song in songs) == sorted(work["id"] for work in works)
+
+
 def test_an_empty_query_pages_through_every_song_in_a_stable_order(api):
     everything = api("search3", query='""', songCount=500, artistCount=0, albumCount=0)["searchResult3"]
     assert len(everything["song"]) == 8 and "artist" not in everything or everything["artist"] == []

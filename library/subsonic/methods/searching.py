@@ -1,12 +1,15 @@
 """``search3``: artists, albums and songs whose names hold every word of the query.
 
-An empty query (or ``""``, which several apps send) matches everything: that is how apps sync a
-whole library, a page of up to 500 of each at a time, in a stable order (songs by id).
+Songs are found by the library's one search (``library.search.search_works``, what ``?q=`` uses,
+answered by the search index), so an app and the works list find the same songs; albums and
+artists, derived in memory, by the same words. An empty query (or ``""``, which several apps
+send) matches everything: that is how apps sync a whole library, a page of up to 500 of each at
+a time, in a stable order (songs by id).
 """
 
 from itertools import islice
 
-from library.search import fold
+from library.search import search_works, words
 from library.subsonic import catalog, entities
 from library.subsonic.methods.browsing import folder_of
 from library.subsonic.registry import method
@@ -16,11 +19,9 @@ MAX_PAGE = 500
 DEFAULT_COUNT = 20
 
 
-def _terms(call):
+def _query(call):
     query = (call.params.text("query", "") or "").strip()
-    if query in ('""', "''"):
-        query = ""
-    return fold(query.replace('"', " ")).split()
+    return "" if query in ('""', "''") else query.replace('"', " ")
 
 
 def _window(call, name):
@@ -40,14 +41,13 @@ def _page(items, window, terms, names):
 
 @method("search3")
 def search3(call):
-    terms = _terms(call)
+    query = _query(call)
+    terms = words(query)
     folder = folder_of(call)
     song_count, song_offset = _window(call, "song")
     works = []
     if song_count:
-        songs = catalog.songs(folder)
-        for term in terms:
-            songs = songs.filter(search_text__contains=term)
+        songs = search_works(catalog.songs(folder), query)
         songs = songs.order_by("title", "id") if terms else songs.order_by("id")
         works = catalog.listed(songs[song_offset:song_offset + song_count])
     album_window, artist_window = _window(call, "album"), _window(call, "artist")
