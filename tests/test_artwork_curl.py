@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from tests.artwork_samples import decoded, mp3_with_picture, picture
-from tests.servers import EngineServer, engine_environment, manage, require_binary
+from tests.servers import EngineServer, engine_environment, manage, migrate, require_binary
 
 pytestmark = pytest.mark.services
 
@@ -28,7 +28,7 @@ def engine(tmp_path_factory):
     library = tmp_path_factory.mktemp("artwork-library")
     mp3_with_picture(library / "song.mp3", picture(900, 600))
     env = engine_environment(tmp_path_factory.mktemp("artwork-data"), LOCALHOST_BYPASS="false")
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     admin = KEY_PATTERN.search(manage(env, "apikey", "create", "--label", "admin", "--role", "Administrator").stdout).group(0)
     consumer = KEY_PATTERN.search(manage(env, "apikey", "create", "--label", "player", "--role", "Consumer").stdout).group(0)
     with EngineServer(env) as server:

@@ -5,7 +5,7 @@ devices hear nothing of a private change."""
 import httpx
 import pytest
 
-from tests.servers import EngineServer, engine_environment, manage
+from tests.servers import EngineServer, engine_environment, manage, migrate
 from tests.state_fixtures import write_song
 from tests.test_hub_signalr_client import KEY_PATTERN, HubClient, node  # noqa: F401
 
@@ -27,7 +27,7 @@ def engine(tmp_path_factory):
     for number in range(2):
         write_song(music / f"{number}.mp3", f"Song {number}", "Band", "Album", "", salt=number)
     env = engine_environment(data_dir, LOCALHOST_BYPASS="false", RATE_GENERAL="100000/m")
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     admin = KEY_PATTERN.search(manage(env, "apikey", "create", "--label", "admin", "--role", "Administrator").stdout).group(0)
     with EngineServer(env) as server:
         headers = {"X-Api-Key": admin}

@@ -21,7 +21,7 @@ import pytest
 from libopensonic import errors as opensonic_errors
 
 from tests.artwork_samples import decoded
-from tests.servers import EngineServer, engine_environment, manage
+from tests.servers import EngineServer, engine_environment, manage, migrate
 from tests.signalr_clients import JS_DIR, NODE_DIR, node  # noqa: F401
 from tests.subsonic.library import validate_xml, write_library
 
@@ -58,7 +58,7 @@ def scan_and_wait(engine, folder):
 def engine(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("subsonic-engine")
     env = engine_environment(data_dir, LOCALHOST_BYPASS="false", RATE_GENERAL="100000/m", RATE_STREAM="100000/m")
-    manage(env, "migrate", "--no-input")
+    migrate(env)
     server = EngineServer(env)
     server.env = env
     server.admin_key = create_key(env, "Administrator", "Owner's laptop")
