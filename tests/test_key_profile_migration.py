@@ -12,7 +12,7 @@ from tests.servers import EngineServer, engine_environment, manage
 
 #: Where the security app stood before keys named a profile, and the library as far as it goes
 #: without that link (its per-profile state needs it); every other app is fully migrated.
-BEFORE_THE_LINK = {"security": "0004_seed_owner", "library": "0009_work_catalog_keys"}
+BEFORE_THE_LINK = {"security": "0004_seed_owner", "library": "0012_work_catalog_keys"}
 
 MIGRATE_TO_BEFORE_THE_LINK = f"""
 from django.db import connection

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0010_profile_state'),
+        ('library', '0013_profile_state'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0009_work_catalog_keys'),
+        ('library', '0012_work_catalog_keys'),
         ('security', '0006_apikey_profile_required'),
     ]
 

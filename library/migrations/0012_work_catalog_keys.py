@@ -25,7 +25,7 @@ def derive_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("library", "0008_work_search_index")]
+    dependencies = [("library", "0011_claim_claimer_role")]
 
     operations = [
         migrations.AddField(
