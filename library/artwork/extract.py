@@ -27,13 +27,12 @@ from mutagen._vorbis import VCommentDict
 
 from library.artwork.pictures import MAX_PICTURE_BYTES, Picture, Unusable, verified
 from library.ingestion import epub
+from library.ingestion.tags import MAX_TAG_BYTES, declared_id3_size
 
 #: Sidecar names in order of preference (case ignored), with the extensions tried for each.
 SIDECAR_NAMES = ("cover", "folder", "front", "album", "albumart", "albumartlarge", "poster", "thumb")
 SIDECAR_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 IMAGE_EXTENSIONS = frozenset(SIDECAR_EXTENSIONS + (".bmp",))
-#: The largest ID3 tag read for its picture: the largest picture kept, and room for the rest.
-MAX_TAG_BYTES = MAX_PICTURE_BYTES + 1024 * 1024
 #: ID3 picture type 3 is the front cover; others (artist photos, the back) come after it.
 FRONT_COVER = 3
 #: How many directory entries a folder may have for its sidecar to be looked for (a folder of
@@ -181,12 +180,9 @@ def _tag_picture(stream):
 def _refuse_oversized_id3(stream):
     """An ID3v2 tag states its size in its first ten bytes: one bigger than any picture we keep
     is refused before mutagen reads it into memory (a 100 MB "cover" in an MP3)."""
-    head = stream.read(10)
-    stream.seek(0)
-    if len(head) == 10 and head.startswith(b"ID3"):
-        size = (head[6] & 0x7F) << 21 | (head[7] & 0x7F) << 14 | (head[8] & 0x7F) << 7 | (head[9] & 0x7F)
-        if size > MAX_TAG_BYTES:
-            raise Unusable(f"embedded tags are {size // (1024 * 1024)} MiB, larger than any picture kept")
+    size = declared_id3_size(stream)
+    if size is not None and size > MAX_TAG_BYTES:
+        raise Unusable(f"embedded tags are {size // (1024 * 1024)} MiB, larger than any picture kept")
 
 
 def _id3_pictures(tags):

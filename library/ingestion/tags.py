@@ -55,6 +55,21 @@ class TagError(Exception):
     pass
 
 
+#: The largest ID3 tag read: room for the largest cover kept (16 MiB) and the text beside it.
+MAX_TAG_BYTES = 17 * 1024 * 1024
+
+
+def declared_id3_size(stream):
+    """The size an ID3v2 tag at the start of ``stream`` declares in its first ten bytes (a
+    synchsafe integer), or None when the file starts with none. The stream is left at its start."""
+    stream.seek(0)
+    head = stream.read(10)
+    stream.seek(0)
+    if len(head) < 10 or not head.startswith(b"ID3"):
+        return None
+    return (head[6] & 0x7F) << 21 | (head[7] & 0x7F) << 14 | (head[8] & 0x7F) << 7 | (head[9] & 0x7F)
+
+
 def _id3_lookup(tags):
     """A ``get`` for ID3 frames in any container, by the easy key names.
 
@@ -117,8 +132,12 @@ def read_media_tags(stream, *, with_streams=True):
     """``{"title", "artist", "album", "year", "duration", "streams", ...}`` of an audio/MP4 file.
 
     Truncated or corrupt files raise :class:`TagError`; the scan still takes the file in,
-    named after itself. ``streams`` is one audio stream, from what mutagen tells of it.
+    named after itself. ``streams`` is one audio stream, from what mutagen tells of it. An ID3
+    tag larger than :data:`MAX_TAG_BYTES` is not read at all (mutagen would hold it whole).
     """
+    size = declared_id3_size(stream)
+    if size is not None and size > MAX_TAG_BYTES:
+        raise TagError(f"embedded tags are {size // (1024 * 1024)} MiB, larger than any tags read")
     try:
         media = mutagen.File(stream, easy=True)
     except Exception as error:  # mutagen raises many types for broken input
