@@ -120,6 +120,20 @@ def test_localhost_sending_a_credential_is_judged_by_it(local, params):
     assert call(local, "ping", **params)["status"] == "failed"
 
 
+def test_localhost_sending_a_key_in_a_form_body_is_judged_by_it(local, consumer_key):
+    """The body gate judges a request before its body is read; a key in a form body is judged
+    once it is, and never leaves a local caller the Administrator."""
+    response = local.post("/rest/startScan.view", data={"f": "json", "apiKey": consumer_key, "c": "tests", "v": "1.16.1"})
+    assert response.json()["subsonic-response"]["error"] == {"code": 50, "message": "startScan needs the Administrator role."}
+    refused = local.post("/rest/startScan.view", data={"f": "json", "apiKey": "not-a-key"})
+    assert refused.json()["subsonic-response"]["error"]["code"] == 44
+
+
+def test_a_credential_the_api_does_not_read_is_refused_not_ignored(local, consumer_key):
+    response = local.get("/rest/startScan", params={"f": "json"}, headers={"Authorization": f"Bearer {consumer_key}"})
+    assert response.json()["subsonic-response"]["error"]["code"] == 40  # refused, not the localhost Administrator
+
+
 def test_a_consumer_may_not_start_a_scan(remote, consumer_key):
     body = call(remote, "startScan", apiKey=consumer_key)
     assert body["error"] == {"code": 50, "message": "startScan needs the Administrator role."}
