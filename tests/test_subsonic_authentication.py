@@ -216,3 +216,9 @@ def test_the_user_is_the_keys_profile_whatever_u_says(remote, make_key):
     assert call(remote, "getUser", u="someone-else", p=key)["user"]["username"] == "Ada"
     assert call(remote, "tokenInfo", apiKey=key)["tokenInfo"] == {"username": "Ada"}
     assert error_of(call(remote, "getUser", apiKey=key, username="Owner")) == 50
+
+
+@pytest.mark.parametrize("method", ["getSong", "getAlbum", "getArtist", "star", "scrobble", "getMusicDirectory"])
+@pytest.mark.parametrize("item", ["²", "١٢", "9" * 30])
+def test_an_id_that_is_no_id_is_a_subsonic_error_never_a_500(remote, consumer_key, method, item):
+    assert call(remote, method, apiKey=consumer_key, id=item)["status"] == "failed"

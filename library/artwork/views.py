@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
+from engine.api import whole_number
 from engine.errors import BadInput
 from library.artwork import renditions, selectors
 from library.artwork.responses import artwork_response
@@ -21,9 +22,11 @@ def _size(request):
     text = request.query_params.get("size")
     if text is None or text == "":
         return None
-    if not text.isdigit() or not 1 <= int(text) <= renditions.MAX_SIZE:
-        raise BadInput(f"size must be a whole number of pixels from 1 to {renditions.MAX_SIZE}.", "invalid_size")
-    return int(text)
+    detail = f"size must be a whole number of pixels from 1 to {renditions.MAX_SIZE}."
+    size = whole_number(text, "size", maximum=renditions.MAX_SIZE, detail=detail)
+    if size < 1:
+        raise BadInput(detail, "invalid_size")
+    return size
 
 
 class WorkArtwork(APIView):

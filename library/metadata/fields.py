@@ -69,7 +69,7 @@ def _whole_number(field, value):
         value = int(value)
     if isinstance(value, str):
         value = value.strip()
-        if not value.lstrip("-").isdigit() or len(value) > 6:
+        if not (value.lstrip("-").isascii() and value.lstrip("-").isdigit()) or len(value) > 6:
             raise InvalidClaim(f"The value of {field} must be a whole number.")
         value = int(value)
     if field == "year" and not 1 <= value <= 9999:

@@ -83,7 +83,7 @@ class MusicBrainzClient(ProviderClient):
             values["musicbrainz_release_id"] = str(release.get("id", ""))
             if not date and release.get("id"):
                 date = (self.release(release["id"]) or {}).get("date") or ""
-        if isinstance(date, str) and date[:4].isdigit():
+        if isinstance(date, str) and (date[:4].isascii() and date[:4].isdigit()):
             values["year"] = int(date[:4])
         if not values.get("musicbrainz_release_id"):
             values.pop("musicbrainz_release_id", None)

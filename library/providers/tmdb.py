@@ -56,7 +56,7 @@ class TmdbClient(ProviderClient):
         values = {"tmdb_id": str(best["id"])}
         if isinstance(name, str) and name.strip():
             values["title"] = name
-        if isinstance(date, str) and date[:4].isdigit():
+        if isinstance(date, str) and (date[:4].isascii() and date[:4].isdigit()):
             values["year"] = int(date[:4])
         overview = details.get("overview")
         if isinstance(overview, str) and overview.strip():

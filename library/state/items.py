@@ -26,7 +26,7 @@ def existing_item(kind, item_id):
     kind = checked_kind(kind)
     item_id = str(item_id)
     if kind == ItemKind.WORK:
-        if item_id.isdigit() and len(item_id) <= _MAX_WORK_ID_DIGITS and Work.objects.filter(pk=int(item_id)).exists():
+        if (item_id.isascii() and item_id.isdigit()) and len(item_id) <= _MAX_WORK_ID_DIGITS and Work.objects.filter(pk=int(item_id)).exists():
             return kind, str(int(item_id))
     else:
         pattern, column = _DERIVED[kind]
@@ -56,6 +56,6 @@ def _work_id(value):
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValueError(value)
     text = str(value)
-    if not text.isdigit() or len(text) > _MAX_WORK_ID_DIGITS:
+    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_WORK_ID_DIGITS:
         raise ValueError(value)
     return int(text)

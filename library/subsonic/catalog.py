@@ -301,6 +301,6 @@ def song(work_id):
 
 def parse_song_id(text):
     """A song id (a work id in digits), or None for anything else."""
-    if text is None or not text.isdigit() or len(text) > 18:
+    if text is None or not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
     return int(text)

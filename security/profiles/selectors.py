@@ -16,7 +16,7 @@ def profile_named(text):
     """The profile ``manage.py`` names: by id, or by its display name (ignoring case) when
     exactly one profile has it; :class:`NotFound` or :class:`BadInput` (ambiguous) otherwise."""
     text = text.strip()
-    if text.isdigit():
+    if (text.isascii() and text.isdigit()):
         return profile_by_id(int(text))
     found = list(Profile.objects.filter(display_name__iexact=text)[:2])
     if not found:

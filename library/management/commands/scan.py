@@ -49,7 +49,7 @@ class Command(BaseCommand):
 
     def _folder(self, argument):
         queryset = LibraryRoot.objects.all()
-        found = queryset.filter(pk=int(argument)).first() if argument.isdigit() else None
+        found = queryset.filter(pk=int(argument)).first() if (argument.isascii() and argument.isdigit()) else None
         if found is None:
             found = queryset.filter(path=os.path.realpath(argument)).first()
         if found is None:

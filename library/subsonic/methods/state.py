@@ -203,7 +203,7 @@ def save_play_queue(call):
 
 def _playlist_id(call, name="playlistId"):
     text = call.params.text(name, required=True)
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise not_found("No such playlist.")
     return int(text)
 
