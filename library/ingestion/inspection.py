@@ -15,6 +15,7 @@ import stat
 from library.artwork import extract
 from library.ingestion import detect
 from library.ingestion.hashing import fingerprint
+from library.ingestion.koreader import DOCUMENT_CATEGORIES, partial_md5
 from library.ingestion.tags import TagError, read_embedded
 
 MEDIA, NOT_MEDIA, FAILED = "media", "not_media", "failed"
@@ -60,6 +61,7 @@ def inspect(fd, name, hashed=lambda: None, parse_options=None, sidecar=None):
     if media_type is None:
         return {"outcome": NOT_MEDIA}
     content_hash, size = fingerprint(fd)
+    koreader_digest = partial_md5(fd) if media_type.category in DOCUMENT_CATEGORIES else ""
     hashed()
     tag_error = ""
     try:
@@ -79,6 +81,7 @@ def inspect(fd, name, hashed=lambda: None, parse_options=None, sidecar=None):
         "category": media_type.category,
         "mime_type": media_type.mime_type,
         "content_hash": content_hash,
+        "koreader_digest": koreader_digest,
         "size": size,
         "mtime_ns": info.st_mtime_ns,
         "device": info.st_dev,

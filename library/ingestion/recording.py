@@ -187,7 +187,8 @@ class Recorder:
         new_assets = [
             Asset(work=work, content_hash=content_hash, size=answer["size"], mime_type=answer["mime_type"],
                   duration=answer["tags"].get("duration"), streams=answer["tags"].get("streams") or [],
-                  artwork=_stored_artwork(entry, answer), artwork_problem=answer["artwork_problem"][:300])
+                  artwork=_stored_artwork(entry, answer), artwork_problem=answer["artwork_problem"][:300],
+                  koreader_digest=answer["koreader_digest"])
             for work, (content_hash, (entry, answer)) in zip(new_works, first_of.items())
         ]
         Asset.objects.bulk_create(new_assets)

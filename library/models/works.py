@@ -84,6 +84,9 @@ class Asset(models.Model):
     artwork = models.ForeignKey("library.Artwork", on_delete=models.SET_NULL, null=True, blank=True, related_name="assets")
     #: Why a picture that was found is not the asset's artwork (too large, not an image…).
     artwork_problem = models.CharField(max_length=300, blank=True)
+    #: KOReader's partial MD5 of the file (``library.ingestion.koreader``), by which its progress
+    #: sync names the document; blank for what KOReader does not open (audio, video).
+    koreader_digest = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
