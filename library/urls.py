@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("library.state.urls")),
     path("", include("library.artwork.urls")),
     path("", include("library.subsonic.urls")),
+    path("", include("library.opds.urls")),
 ]

@@ -3,14 +3,14 @@
 from rest_framework import authentication, exceptions
 
 from security.principal import InvalidCredentials, resolve_principal
-from security.refusals import WWW_AUTHENTICATE
+from security.refusals import challenge_for
 from security.request_facts import from_request
 
 _UNRESOLVED = object()
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
-    """Authenticates with the ``X-Api-Key`` header or the localhost bypass.
+    """Authenticates with the key :func:`~security.principal.presented_key` finds, or the localhost bypass.
 
     ``authenticate_header`` is what makes DRF answer 401 (with ``WWW-Authenticate``) rather than
     403 to a caller without credentials.
@@ -28,4 +28,4 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return principal, principal.key
 
     def authenticate_header(self, request):
-        return WWW_AUTHENTICATE
+        return challenge_for(request.path)

@@ -23,9 +23,9 @@ def judge_caller(facts):
     except InvalidCredentials as exc:
         if facts.path in OPEN_PATHS:
             return None, None
-        return None, refusals.credential_refused(exc)
+        return None, refusals.credential_refused(exc, path=facts.path)
     if principal is None and facts.path not in OPEN_PATHS:
-        return None, refusals.not_authenticated()
+        return None, refusals.not_authenticated(path=facts.path)
     return principal, None
 
 

@@ -72,7 +72,7 @@ def role_required(role):
             async def async_wrapper(request, *args, **kwargs):
                 principal = getattr(request, "principal", None)
                 if not principal_has_role(principal, role):
-                    return refusals.not_permitted(principal)
+                    return refusals.not_permitted(principal, path=request.path)
                 return await view(request, *args, **kwargs)
 
             return async_wrapper
@@ -81,7 +81,7 @@ def role_required(role):
         def wrapper(request, *args, **kwargs):
             principal = getattr(request, "principal", None)
             if not principal_has_role(principal, role):
-                return refusals.not_permitted(principal)
+                return refusals.not_permitted(principal, path=request.path)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -10,17 +10,18 @@ from enum import Enum
 
 from django.utils import timezone
 
-from security import key_use, keys, subsonic, tickets
+from security import basic_auth, key_use, keys, subsonic, tickets
 from security.localhost import is_local_request
 from security.models import ApiKey
 from security.profiles.models import Profile
 from security.refusals import INVALID_CREDENTIALS
 from security.roles import Role
-from security.routes import HUB_PREFIX, STREAM_LINK_PATH, SUBSONIC_PREFIX, is_hub_path, is_normal, is_subsonic_path
+from security.routes import HUB_PREFIX, KOSYNC_PREFIX, OPDS_PREFIX, STREAM_LINK_PATH, SUBSONIC_PREFIX, is_hub_path, is_normal, is_subsonic_path
 from security.stream_links import InvalidLink, presents_link, stream_link_signer
 
 INVALID_TICKET = "Invalid or expired ticket."
 INVALID_LINK = "Invalid or expired stream link."
+BASIC_ONLY = "Send the API key as the password of HTTP Basic (any user name), or in X-Api-Key."
 
 
 class InvalidCredentials(Exception):
@@ -131,6 +132,18 @@ def _access_token(facts):
     return tokens[0] if tokens else None
 
 
+def _basic_password(facts):
+    authorization = facts.header("authorization")
+    if authorization is None:
+        return None
+    if not basic_auth.is_basic(authorization):
+        raise InvalidCredentials(BASIC_ONLY)
+    try:
+        return basic_auth.password(authorization)
+    except basic_auth.MalformedBasic:
+        raise InvalidCredentials(BASIC_ONLY) from None
+
+
 @dataclass(frozen=True)
 class CredentialForm:
     """A place a request can carry a key: ``carrier`` is the header or query parameter it comes
@@ -145,6 +158,7 @@ class CredentialForm:
 X_API_KEY = CredentialForm("the X-Api-Key header", "x-api-key", _x_api_key)
 BEARER = CredentialForm("Authorization: Bearer", "authorization", _bearer_token)
 ACCESS_TOKEN = CredentialForm("the access_token query parameter", "access_token", _access_token)
+BASIC = CredentialForm("the password of HTTP Basic (any user name)", "authorization", _basic_password)
 
 
 @dataclass(frozen=True)
@@ -191,6 +205,9 @@ SURFACES = (
     # OpenSubsonic's own forms (apiKey, u + p, in the query or a form body) are read by
     # security.subsonic; the row says what the surface reads, so anything else is refused.
     Surface("subsonic", SUBSONIC_PREFIX, (X_API_KEY, CredentialForm("the apiKey parameter", "apiKey", lambda facts: None))),
+    # E-readers know a user name and a password per catalog and nothing else.
+    Surface("catalog", OPDS_PREFIX, (X_API_KEY, BASIC)),
+    Surface("progress sync", KOSYNC_PREFIX, (X_API_KEY, BASIC)),
     Surface("api", "/", (X_API_KEY,)),
 )
 
@@ -220,6 +237,7 @@ def presented_key(facts):
         if plaintext is not None:
             return plaintext
     return None
+
 
 
 def authenticate_key(plaintext):

@@ -26,9 +26,7 @@ from django_ratelimit.core import get_usage
 
 from security import refusals
 from security.request_facts import early_decisions, from_request
-from security.routes import (
-    ARTWORK_PATH, KEY_GENERATION_PATH, STREAM_PREFIX, SUBSONIC_STREAMING_METHODS, is_unguarded, subsonic_method,
-)
+from security.routes import KEY_GENERATION_PATH, is_streaming_path, is_unguarded
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +90,7 @@ def policy_for(facts):
         return None
     if path == KEY_GENERATION_PATH and facts.method == "POST":
         return KEY_GENERATION
-    if path.startswith(STREAM_PREFIX) or ARTWORK_PATH.fullmatch(path) or subsonic_method(path) in SUBSONIC_STREAMING_METHODS:
+    if is_streaming_path(path):
         return STREAMING
     return GENERAL
 

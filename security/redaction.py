@@ -23,7 +23,10 @@ _QUERY_SECRET = re.compile(r"(?i)\b(access_token|api_key|apikey|key|sig|signatur
 #: OpenSubsonic's one-letter credential parameters: the password (a key, maybe ``enc:`` hex), and
 #: the token and salt of the md5 scheme. Only as query or form parameters, after ``?``, ``&`` or ``;``.
 _SUBSONIC_SECRET = re.compile(r"(?<=[?&;])([pts])=[^&\s\"']*")
-_HEADER_SECRET = re.compile(r"(?i)\b(x-api-key|authorization)(\"?\s*[:=]\s*\"?)(bearer\s+)?[^\s,\"']+")
+#: A credential header and its value, as a log line or a traceback shows it (``name: value``,
+#: ``'name': 'value'``); the scheme of ``Authorization`` (Bearer, Basic) is kept, its token not.
+#: ``x-auth-key`` is KOReader's progress-sync credential (an MD5 of a key).
+_HEADER_SECRET = re.compile(r"(?i)\b((?:http_)?(?:x[-_]api[-_]key|x[-_]auth[-_]key|authorization))([\"']?\s*[:=]\s*[\"']?)((?:bearer|basic)\s+)?[^\s,\"']+")
 _TOKENS = (
     (re.compile(KEY_PATTERN.pattern.strip("^$")), "[redacted-key]"),
     (re.compile(TICKET_PATTERN.pattern.strip("^$")), "[redacted-ticket]"),
@@ -40,7 +43,7 @@ def _redact_written(text):
         text = pattern.sub(replacement, text)
     text = _QUERY_SECRET.sub(lambda match: f"{match.group(1)}=[redacted]", text)
     text = _SUBSONIC_SECRET.sub(lambda match: f"{match.group(1)}=[redacted]", text)
-    return _HEADER_SECRET.sub(lambda match: f"{match.group(1)}{match.group(2)}[redacted]", text)
+    return _HEADER_SECRET.sub(lambda match: f"{match.group(1)}{match.group(2)}{match.group(3) or ''}[redacted]", text)
 
 
 def _redact_encoded(match):

@@ -8,6 +8,8 @@ set whichever door it knocked on. DRF views refuse through DRF's own exceptions,
 """
 
 from engine.errors import asgi_head, error_response
+from security import basic_auth
+from security.routes import reads_basic_auth
 
 #: Sent with every 401, so clients learn which credential the engine expects.
 WWW_AUTHENTICATE = 'ApiKey realm="media-engine", header="X-Api-Key"'
@@ -18,7 +20,16 @@ PERMISSION_DENIED = "You do not have permission to perform this action."
 RETRY_UNAVAILABLE_SECONDS = 5
 
 
-def invalid_credentials(detail=INVALID_CREDENTIALS, code="invalid_credentials", help_url=None):
+def challenge_for(path):
+    """The ``WWW-Authenticate`` of a 401 on ``path``: HTTP Basic where e-readers log in (their
+    login dialog opens on it), the API key elsewhere, where a browser must never be asked for a
+    password it would then send by itself."""
+    if path is not None and reads_basic_auth(path):
+        return basic_auth.CHALLENGE
+    return WWW_AUTHENTICATE
+
+
+def invalid_credentials(detail=INVALID_CREDENTIALS, code="invalid_credentials", help_url=None, *, path=None):
     """A presented credential is empty, malformed, unknown, revoked or expired, or sent where
     the engine does not read it (``credential_not_read``): 401.
 
@@ -26,19 +37,19 @@ def invalid_credentials(detail=INVALID_CREDENTIALS, code="invalid_credentials", 
     says where to read how to get a key.
     """
     extra = {"help_url": help_url} if help_url else {}
-    return error_response(401, detail, code, headers={"WWW-Authenticate": WWW_AUTHENTICATE}, **extra)
+    return error_response(401, detail, code, headers={"WWW-Authenticate": challenge_for(path)}, **extra)
 
 
-def credential_refused(error):
+def credential_refused(error, *, path=None):
     """The 401 for an :class:`~security.principal.InvalidCredentials`."""
-    return invalid_credentials(error.detail, error.code, error.help_url)
+    return invalid_credentials(error.detail, error.code, error.help_url, path=path)
 
 
-def not_authenticated():
+def not_authenticated(*, path=None):
     """No credential, and not the localhost Administrator: 401."""
     return error_response(
         401, "Authentication credentials were not provided.", "not_authenticated",
-        headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+        headers={"WWW-Authenticate": challenge_for(path)},
     )
 
 
@@ -47,9 +58,9 @@ def permission_denied(detail=PERMISSION_DENIED):
     return error_response(403, detail, "permission_denied")
 
 
-def not_permitted(principal):
+def not_permitted(principal, *, path=None):
     """The refusal for a caller that may not proceed: 401 for nobody, 403 for a weaker role."""
-    return not_authenticated() if principal is None else permission_denied()
+    return not_authenticated(path=path) if principal is None else permission_denied()
 
 
 def key_required():

@@ -39,6 +39,20 @@ SUBSONIC_PREFIX = "/rest/"
 #: Subsonic methods that send files: the streaming quota, like ``/stream/``.
 SUBSONIC_STREAMING_METHODS = frozenset({"stream", "download", "getCoverArt"})
 
+#: The OPDS catalog for e-readers: its feeds, and the files and covers they link to (readers send
+#: the catalog's credentials with every request to it, downloads included).
+OPDS_PREFIX = "/opds/"
+#: An OPDS download (the asset's file, as ``/stream/{id}`` serves it): the streaming quota.
+OPDS_STREAM_PATH = re.compile(r"/opds/stream/([0-9]{1,18})", re.ASCII)
+#: An OPDS cover or thumbnail (a work's artwork): the streaming quota, like the file.
+OPDS_ARTWORK_PATH = re.compile(r"/opds/works/[0-9]{1,18}/artwork", re.ASCII)
+#: KOReader's progress sync (the kosync protocol), which reads its own headers as well.
+KOSYNC_PREFIX = "/kosync/"
+#: Where HTTP Basic is read (the password an engine key) and asked for in a 401: e-readers can
+#: send nothing else. Nowhere else, so a browser that learnt Basic credentials here cannot
+#: attach them to the rest of the API.
+BASIC_AUTH_PREFIXES = (OPDS_PREFIX, KOSYNC_PREFIX)
+
 
 def is_normal(path):
     """Whether ``path`` names what it spells: no ``.`` or ``..`` segment, no empty one but a
@@ -74,3 +88,21 @@ def subsonic_method(path):
     if not is_subsonic_path(path):
         return None
     return path[len(SUBSONIC_PREFIX):].removesuffix(".view")
+
+
+def reads_basic_auth(path):
+    return path.startswith(BASIC_AUTH_PREFIXES)
+
+
+def is_kosync_path(path):
+    return path.startswith(KOSYNC_PREFIX)
+
+
+def is_streaming_path(path):
+    """Files and pictures: ``/stream/…``, a work's artwork, the OpenSubsonic methods that send
+    them, and the OPDS downloads and covers."""
+    return (
+        path.startswith(STREAM_PREFIX)
+        or any(pattern.fullmatch(path) for pattern in (ARTWORK_PATH, OPDS_STREAM_PATH, OPDS_ARTWORK_PATH))
+        or subsonic_method(path) in SUBSONIC_STREAMING_METHODS
+    )
