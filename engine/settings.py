@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "security.schema.add_plain_views",
         "library.subsonic.schema.document_api",
+        "library.opds.schema.document_catalog",
         "security.schema.document_errors",
     ],
 }

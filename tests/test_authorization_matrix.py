@@ -70,6 +70,13 @@ TABLE = {
     "/hubs/intercom/ticket": {"POST": CONSUMER},
     "/schema/": {"GET": ADMIN},
     "/schema/docs/": {"GET": ADMIN},
+    **{
+        f"/opds/{prefix}{route}": {"GET": CONSUMER, "HEAD": CONSUMER}
+        for prefix in ("", "v2/")
+        for route in ("", "recent", "kinds/{}", "authors", "authors/{}", "series", "series/{}", "search")
+    },
+    "/opds/opensearch.xml": {"GET": CONSUMER, "HEAD": CONSUMER},
+    "/opds/stream/{}": {"GET": CONSUMER, "HEAD": CONSUMER},
     # One route, many methods: each method's role is in SUBSONIC_TABLE.
     "/rest/{}": {"GET": CONSUMER, "POST": CONSUMER},
 }
