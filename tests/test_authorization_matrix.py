@@ -77,6 +77,7 @@ TABLE = {
     },
     "/opds/opensearch.xml": {"GET": CONSUMER, "HEAD": CONSUMER},
     "/opds/stream/{}": {"GET": CONSUMER, "HEAD": CONSUMER},
+    "/opds/works/{}/artwork": {"GET": CONSUMER},
     # One route, many methods: each method's role is in SUBSONIC_TABLE.
     "/rest/{}": {"GET": CONSUMER, "POST": CONSUMER},
 }

@@ -178,6 +178,32 @@ def test_acquisition_links_download_the_files_byte_for_byte(catalog, reader, lib
     assert downloaded == on_disk and len(downloaded) == 5 + PAMPHLETS
 
 
+def test_covers_and_thumbnails_decode_as_the_pictures_in_the_files(catalog, reader):
+    import io
+
+    from PIL import Image
+
+    covered = {}
+    for path in ("/opds/kinds/book", "/opds/kinds/comic"):
+        for entry in catalog[path][1].entries:
+            pictures = {link.rel: link for link in entry.links if link.rel.startswith("http://opds-spec.org/image")}
+            if pictures:
+                covered[entry.title] = pictures
+    assert set(covered) == {"Dune", "Dune Messiah", "A Wizard of Earthsea", "issue-1"}
+    for title, pictures in covered.items():
+        sizes = {}
+        for rel, link in pictures.items():
+            response = reader.get(link.href)
+            assert response.status_code == 200, (title, rel, response.text)
+            assert response.headers["content-type"] == link.type
+            with Image.open(io.BytesIO(response.content)) as image:
+                image.load()
+                sizes[rel] = image.size
+        full, thumbnail = sizes["http://opds-spec.org/image"], sizes["http://opds-spec.org/image/thumbnail"]
+        assert full == ((800, 1200) if title == "issue-1" else (600, 900)), title
+        assert max(thumbnail) == 256 and thumbnail[0] / thumbnail[1] == pytest.approx(full[0] / full[1], rel=0.02)
+
+
 def test_the_opensearch_template_resolves_to_a_feed_of_what_was_searched(reader, tmp_path):
     _, parsed = crawl(reader, tmp_path, "/opds/")["/opds/"]
     (search,) = [link for link in parsed.feed.links if link.rel == "search"]

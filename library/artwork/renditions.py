@@ -37,6 +37,11 @@ def etag(artwork, size):
     return f'"{artwork.content_hash}"' if size is None else f'"{artwork.content_hash}-{size}"'
 
 
+def mime_type(artwork, size):
+    """The media type of the rendition at ``size``, known without making it."""
+    return artwork.mime_type if natural(artwork, size) is None else _thumbnail_mime(artwork.mime_type)
+
+
 def rendition(artwork, size):
     size = natural(artwork, size)
     if size is None:

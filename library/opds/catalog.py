@@ -37,7 +37,7 @@ def publications(kinds=tuple(KINDS)):
     return (
         Work.objects.filter(kind__in=kinds)
         .filter(Exists(present.filter(work=OuterRef("pk"))))
-        .prefetch_related(Prefetch("assets", queryset=present.order_by("id"), to_attr="files"))
+        .prefetch_related(Prefetch("assets", queryset=present.select_related("artwork").order_by("id"), to_attr="files"))
     )
 
 

@@ -2,14 +2,16 @@
 
 from dataclasses import dataclass
 
+from library.artwork import renditions
 from library.opds.feeds import ROOT
 
 ACQUISITION_REL = "http://opds-spec.org/acquisition"
 IMAGE_REL = "http://opds-spec.org/image"
 THUMBNAIL_REL = "http://opds-spec.org/image/thumbnail"
 SERIES_SCHEME = "urn:media-engine:series"
-#: Longest side of the thumbnails the catalog links to: a cover in a KOReader or Thorium list.
-THUMBNAIL_SIZE = 300
+#: Longest side of the thumbnails the catalog links to: a cover in a KOReader or Thorium list,
+#: and one of the sizes the artwork keeps made (``library.artwork.renditions.CACHED_SIZES``).
+THUMBNAIL_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,19 @@ def files(work):
     ]
 
 
+def artwork_path(work_id):
+    """A work's artwork as the catalog serves it (``security.routes.OPDS_ARTWORK_PATH``)."""
+    return f"{ROOT}works/{int(work_id)}/artwork"
+
+
 def pictures(work):
-    """Cover and thumbnail links, when the work has artwork."""
-    return []
+    """Cover and thumbnail links, when one of the work's files has artwork (the first that has
+    one, as ``library.artwork.selectors.artwork_of_work`` chooses)."""
+    artwork = next((asset.artwork for asset in getattr(work, "files", ()) if asset.artwork_id), None)
+    if artwork is None:
+        return []
+    href = artwork_path(work.pk)
+    return [
+        Picture(IMAGE_REL, href, renditions.mime_type(artwork, None)),
+        Picture(THUMBNAIL_REL, f"{href}?size={THUMBNAIL_SIZE}", renditions.mime_type(artwork, THUMBNAIL_SIZE)),
+    ]

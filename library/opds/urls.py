@@ -1,5 +1,6 @@
 from django.urls import path
 
+from library.artwork.views import WorkArtwork
 from library.opds import views
 from library.streaming.views import stream
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("opds/opensearch.xml", views.opensearch, name="opds-opensearch"),
     # The files and covers the feeds link to, where the readers' Basic credentials are read.
     path("opds/stream/<int:asset_id>", stream, name="opds-stream"),
+    path("opds/works/<int:pk>/artwork", WorkArtwork.as_view(), name="opds-work-artwork"),
 ]
