@@ -108,9 +108,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # The OpenSubsonic API's refusals in its own error format (named by dotted path: engine/
-    # imports no app); first, so that it sees the rate limit's and the principal's refusals.
+    # The OpenSubsonic API's and KOReader's progress sync's refusals in their protocols' own
+    # shapes (named by dotted path: engine/ imports no app); first, so that they see the rate
+    # limit's and the principal's refusals. Each acts on its own paths only.
     "library.subsonic.errors.SubsonicErrorMiddleware",
+    "library.kosync.errors.KosyncErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "security.ratelimit.RateLimitMiddleware",
@@ -283,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "security.schema.add_plain_views",
         "library.subsonic.schema.document_api",
         "library.opds.schema.document_catalog",
+        "library.kosync.schema.document_sync",
         "security.schema.document_errors",
     ],
 }

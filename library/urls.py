@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("library.artwork.urls")),
     path("", include("library.subsonic.urls")),
     path("", include("library.opds.urls")),
+    path("", include("library.kosync.urls")),
 ]

@@ -79,6 +79,12 @@ def digest(plaintext):
     return hashlib.sha256(plaintext.encode("ascii")).hexdigest()
 
 
+def sync_userkey(plaintext):
+    """What KOReader's progress sync sends for a key typed as its password: MD5 of it, in hex
+    (``x-auth-key``). Stored only as :func:`digest` of this, like the key itself."""
+    return hashlib.md5(plaintext.encode("ascii"), usedforsecurity=False).hexdigest()
+
+
 def verify(plaintext, stored_digest):
     """Constant-time comparison of a presented key with a stored digest."""
     return hmac.compare_digest(digest(plaintext), stored_digest)

@@ -76,6 +76,10 @@ class ApiKey(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices)
     key_id = models.CharField(max_length=12, unique=True, editable=False)
     digest = models.CharField(max_length=64, editable=False)
+    #: SHA-256 of KOReader's progress-sync credential for this key (``keys.sync_userkey``), set
+    #: when the key is made: the one thing the engine keeps that a sync request can be matched
+    #: to, since KOReader sends only an MD5 of the password. Blank for keys made before.
+    sync_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.CharField(max_length=200, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -16,12 +16,16 @@ from security.models import ApiKey
 from security.profiles.models import Profile
 from security.refusals import INVALID_CREDENTIALS
 from security.roles import Role
-from security.routes import HUB_PREFIX, KOSYNC_PREFIX, OPDS_PREFIX, STREAM_LINK_PATH, SUBSONIC_PREFIX, is_hub_path, is_normal, is_subsonic_path
+from security.routes import (
+    HUB_PREFIX, KOSYNC_PREFIX, OPDS_PREFIX, STREAM_LINK_PATH, SUBSONIC_PREFIX, is_hub_path, is_kosync_path, is_normal,
+    is_subsonic_path,
+)
 from security.stream_links import InvalidLink, presents_link, stream_link_signer
 
 INVALID_TICKET = "Invalid or expired ticket."
 INVALID_LINK = "Invalid or expired stream link."
 BASIC_ONLY = "Send the API key as the password of HTTP Basic (any user name), or in X-Api-Key."
+INVALID_SYNC_KEY = "Unauthorized: log in with an API key as the password (any user name)."
 
 
 class InvalidCredentials(Exception):
@@ -51,11 +55,14 @@ class Via(Enum):
     LINK = "link"
     #: The localhost bypass: no credential at all.
     LOCALHOST = "localhost"
+    #: KOReader's progress-sync credential (an MD5 of a key), good on ``/kosync/`` alone.
+    SYNC = "sync"
 
     @property
     def may_obtain_ticket(self):
-        """A ticket cannot buy a ticket: one read from a URL must not renew itself forever."""
-        return self is not Via.TICKET
+        """A ticket cannot buy a ticket: one read from a URL must not renew itself forever; a
+        sync credential, kept by an e-reader in its settings, buys nothing either."""
+        return self not in (Via.TICKET, Via.SYNC)
 
     @property
     def may_obtain_stream_link(self):
@@ -254,6 +261,30 @@ def authenticate_key(plaintext):
     return Principal(role=Role(key.role), key=key)
 
 
+def presents_sync_credential(facts):
+    """KOReader's progress sync authenticates with ``x-auth-user`` and ``x-auth-key``."""
+    return is_kosync_path(facts.path) and (facts.has_header("x-auth-key") or facts.has_header("x-auth-user"))
+
+
+def authenticate_sync_key(userkey):
+    """The principal of a progress-sync credential, or :class:`InvalidCredentials`.
+
+    KOReader sends MD5(password), never the password, so the engine cannot check it against the
+    key's own digest; it matches the SHA-256 of what was sent against the digest stored for that
+    purpose when the key was made. Learning a stored digest gives nothing to send, and the
+    credential dies with its key. At most one query.
+    """
+    userkey = (userkey or "").strip().lower()
+    if len(userkey) != 32 or any(char not in "0123456789abcdef" for char in userkey):
+        raise InvalidCredentials(INVALID_SYNC_KEY)
+    now = timezone.now()
+    key = ApiKey.objects.select_related("profile").filter(sync_digest=keys.digest(userkey)).first()
+    if key is None or not key.is_active(now):
+        raise InvalidCredentials(INVALID_SYNC_KEY)
+    key_use.note_use(key, now)
+    return Principal(role=Role(key.role), key=key, via=Via.SYNC)
+
+
 def authenticate_stream_link(asset_id, query):
     """The principal of a signed stream link: the issuing key's role, for that one asset only.
 
@@ -324,6 +355,8 @@ def resolve_subsonic_principal(facts):
 
 def resolve_principal(facts):
     """The caller of a request, None for nobody; :class:`InvalidCredentials` for a bad key."""
+    if presents_sync_credential(facts):
+        return authenticate_sync_key(facts.header("x-auth-key"))
     if is_subsonic_path(facts.path):
         return resolve_subsonic_principal(facts)
     plaintext = presented_key(facts)

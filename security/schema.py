@@ -9,7 +9,7 @@ that clients and the schema fuzzer see every route.
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
-from security.routes import OPEN_PATHS, is_subsonic_path
+from security.routes import OPEN_PATHS, is_kosync_path, is_subsonic_path
 
 SCHEME_NAME = "ApiKeyAuth"
 ERROR = "Error"
@@ -168,7 +168,7 @@ NAMES_AN_OBJECT = {
 WRITES_NOTHING = {("/hubs/intercom/negotiate", "post"), ("/hubs/intercom/ticket", "post"), ("/settings/test-path", "post")}
 
 
-def _error_statuses(path, method, operation):
+def error_statuses(path, method, operation):
     """What the operation can really answer besides success, so that the schema fuzzer fails on
     any other status: an operation documented with every error would let an unexpected one pass."""
     if path in OPEN_PATHS:
@@ -196,10 +196,11 @@ def document_errors(result, generator, request, public):
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            if is_subsonic_path(path):
-                # OpenSubsonic answers its errors as subsonic-response with HTTP 200.
+            if is_subsonic_path(path) or is_kosync_path(path):
+                # OpenSubsonic answers its errors as subsonic-response with HTTP 200; KOReader's
+                # sync in its own shape (library.kosync.schema documents those statuses).
                 continue
-            for status in _error_statuses(path, method, operation):
+            for status in error_statuses(path, method, operation):
                 operation["responses"].setdefault(status, _error_response(status))
             if path in OPEN_PATHS:
                 # Open to anyone; a key, when sent, is still recognised.

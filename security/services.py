@@ -30,6 +30,7 @@ def create_key(*, label, role, actor, expires_at=None, profile=None):
                     profile=profile,
                     key_id=generated.key_id,
                     digest=keys.digest(generated.plaintext),
+                    sync_digest=keys.digest(keys.sync_userkey(generated.plaintext)),
                     created_by=actor.name[:200],
                     expires_at=expires_at,
                 )

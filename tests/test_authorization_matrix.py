@@ -78,6 +78,12 @@ TABLE = {
     "/opds/opensearch.xml": {"GET": CONSUMER, "HEAD": CONSUMER},
     "/opds/stream/{}": {"GET": CONSUMER, "HEAD": CONSUMER},
     "/opds/works/{}/artwork": {"GET": CONSUMER},
+    "/kosync/users/auth": {"GET": CONSUMER},
+    "/kosync/users/create": {"POST": CONSUMER},
+    "/kosync/syncs/progress": {"PUT": CONSUMER},
+    "/kosync/syncs/progress/{}": {"GET": CONSUMER},
+    "/kosync/healthcheck": {"GET": CONSUMER},
+    "/library/works/{}/progress": {"GET": CONSUMER, "PUT": CONSUMER, "DELETE": CONSUMER},
     # One route, many methods: each method's role is in SUBSONIC_TABLE.
     "/rest/{}": {"GET": CONSUMER, "POST": CONSUMER},
 }
@@ -102,6 +108,9 @@ SUBSONIC_REFUSALS = {10: 401, 40: 401, 41: 401, 43: 401, 44: 401, 50: 403}
 #: Administrator is refused one.
 ORIGIN_CHECKED = {"/hubs/intercom/negotiate"}
 KEYS_ONLY = {"/stream/{}/link"}
+#: Routes a protocol has that the engine answers only with a refusal, whoever calls: KOReader's
+#: registration (accounts are keys, made by Administrators). Callers who get that far see 403.
+REFUSES_EVERYONE = {"/kosync/users/create"}
 
 #: The Django admin authenticates with its own staff session; tests/test_deny_by_default.py covers it.
 OWN_AUTHENTICATION = ("/django-admin/",)
@@ -170,6 +179,8 @@ def expected(caller, network, shape, method, rule):
     else:
         role = caller
     if shape in ORIGIN_CHECKED and network.cross_site:
+        return 403
+    if shape in REFUSES_EVERYONE:
         return 403
     return "allowed" if RANK[role] >= RANK[rule] else 403
 
@@ -262,6 +273,12 @@ def test_methods_missing_from_the_table_do_nothing_even_for_administrators(shape
         # OpenSubsonic's own error format (its default, XML), the HTTP status kept.
         assert '<subsonic-response xmlns="http://subsonic.org/restapi" status="failed"' in response.text, response.text
         assert '<error code="0" message="Method not allowed." />' in response.text, response.text
+        return
+    if path.startswith("/kosync/"):
+        # KOReader's sync protocol numbers its errors; the engine's code stays as "error".
+        assert response.json() == {
+            "code": 2003, "message": "Method not allowed.", "detail": "Method not allowed.", "error": "method_not_allowed",
+        }, response.text
         return
     assert response.json()["code"] == "method_not_allowed", response.text
 

@@ -123,3 +123,27 @@ def test_basic_credentials_are_redacted_from_log_lines(make_key, caplog):
     with caplog.at_level(logging.INFO, logger="library.opds"):
         logger.info("request headers %s", {"authorization": header})
     assert token not in caplog.text
+
+
+def test_the_kosync_credential_opens_the_sync_and_nothing_else(remote, make_key):
+    """``x-auth-key`` is MD5 of the key (what KOReader keeps in its settings): good on /kosync/
+    alone, never for the catalog, the API or the files."""
+    import hashlib
+
+    _, key = make_key("Administrator")
+    headers = {"x-auth-user": "reader", "x-auth-key": hashlib.md5(key.encode()).hexdigest()}
+    assert remote.get("/kosync/users/auth", headers=headers).status_code == 200
+    for path in ("/opds/", "/library/works", "/stream/1", "/admin/api-keys"):
+        assert remote.get(path, headers=headers).status_code == 401, path
+
+
+def test_a_key_made_before_the_sync_digest_existed_cannot_sync(remote, make_key):
+    import hashlib
+
+    from security.models import ApiKey
+
+    api_key, key = make_key("Consumer")
+    ApiKey.objects.filter(pk=api_key.pk).update(sync_digest="")
+    headers = {"x-auth-user": "reader", "x-auth-key": hashlib.md5(key.encode()).hexdigest()}
+    assert remote.get("/kosync/users/auth", headers=headers).status_code == 401
+    assert remote.get("/kosync/users/auth", headers=basic(key)).status_code == 200

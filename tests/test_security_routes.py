@@ -10,7 +10,7 @@ from django.urls import resolve
 
 from security import routes
 from tests.hub_support import HubSocket, hub_layer  # noqa: F401  (fixture)
-from tests.routes import routes as all_routes, shape
+from tests.routes import concrete, routes as all_routes, shape
 
 
 def test_the_open_paths_are_the_landing_page_and_the_health_probe():
@@ -49,7 +49,26 @@ def test_the_artwork_path_is_the_works_artwork_and_nothing_else():
     assert routes.ARTWORK_PATH.fullmatch("/library/works/42/artwork")
     assert routes.ARTWORK_PATH.fullmatch("/library/works/42") is None
     artwork_routes = [route for route in all_routes() if route.endswith("artwork")]
-    assert all(routes.ARTWORK_PATH.fullmatch(shape(route).replace("{}", "42")) for route in artwork_routes)
+    artwork_paths = (routes.ARTWORK_PATH, routes.OPDS_ARTWORK_PATH)
+    assert all(any(pattern.fullmatch(shape(route).replace("{}", "42")) for pattern in artwork_paths) for route in artwork_routes)
+
+
+def test_the_catalogs_files_and_covers_are_the_stream_and_artwork_views_and_count_as_streaming():
+    download, cover = resolve("/opds/stream/42"), resolve("/opds/works/42/artwork")
+    assert (download.url_name, download.func) == ("opds-stream", resolve(routes.stream_path(42)).func)
+    assert (cover.url_name, cover.func.view_class) == ("opds-work-artwork", resolve("/library/works/42/artwork").func.view_class)
+    assert routes.OPDS_STREAM_PATH.fullmatch("/opds/stream/42") and routes.OPDS_ARTWORK_PATH.fullmatch("/opds/works/42/artwork")
+    for path in ("/opds/stream/42", "/opds/works/42/artwork", "/library/works/42/artwork", "/stream/42"):
+        assert routes.is_streaming_path(path), path
+    for path in ("/opds/", "/opds/recent", "/opds/stream/42/x", "/kosync/users/auth"):
+        assert not routes.is_streaming_path(path), path
+
+
+def test_basic_authentication_prefixes_hold_the_catalog_and_the_sync_and_nothing_else():
+    assert set(routes.BASIC_AUTH_PREFIXES) == {routes.OPDS_PREFIX, routes.KOSYNC_PREFIX}
+    names = {resolve(concrete(route)).url_name for route in all_routes() if routes.reads_basic_auth(shape(route))}
+    assert names and all(name.startswith(("opds-", "kosync-")) for name in names), names
+    assert {"opds-root", "opds-stream", "opds-work-artwork", "kosync-auth", "kosync-update-progress"} <= names
 
 
 def test_the_hub_routes_lie_under_the_hub_path():

@@ -137,3 +137,29 @@ class PlaylistEntry(models.Model):
     class Meta:
         ordering = ["playlist", "position"]
         constraints = [models.UniqueConstraint(fields=["playlist", "position"], name="one_playlist_entry_per_position")]
+
+
+class ReadingProgress(models.Model):
+    """How far a profile has read a work (a book, a comic, an audiobook), written by the REST API
+    and by KOReader's progress sync alike, so every device of a person opens at one place."""
+
+    profile = models.ForeignKey("security.Profile", on_delete=models.CASCADE, related_name="reading_progress")
+    work = models.ForeignKey("library.Work", on_delete=models.CASCADE, related_name="+")
+    #: How much has been read, from 0 to 1.
+    percentage = models.FloatField()
+    #: Where, in the reading app's own terms (KOReader: an XPointer or a page number); the engine
+    #: keeps it for the next device and never reads it.
+    position = models.CharField(max_length=2000, blank=True)
+    device = models.CharField(max_length=100, blank=True)
+    device_id = models.CharField(max_length=100, blank=True)
+    #: The document a sync named (KOReader's partial MD5 of the file), blank when the REST API wrote.
+    document = models.CharField(max_length=32, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name_plural = "reading progress"
+        constraints = [models.UniqueConstraint(fields=["profile", "work"], name="one_reading_progress_per_work")]
+
+    def __str__(self):
+        return f"{self.work_id} at {self.percentage:.0%} for {self.profile_id}"

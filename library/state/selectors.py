@@ -9,7 +9,7 @@ from django.db.models.functions import Cast
 
 from engine.errors import Forbidden, NotFound
 from library.models import Work
-from library.models.state import Bookmark, ItemKind, Play, PlayQueue, Playlist, Rating, Star
+from library.models.state import Bookmark, ItemKind, Play, PlayQueue, Playlist, Rating, ReadingProgress, Star
 
 _DERIVED_COLUMNS = {ItemKind.ALBUM: "album_key", ItemKind.ARTIST: "artist_key"}
 
@@ -83,3 +83,18 @@ def playlist_writable_by(profile, playlist_id):
     if playlist.owner_id != profile.pk:
         raise Forbidden("Only the playlist's owner may change it.", "not_playlist_owner")
     return playlist
+
+
+def progress_of(profile, work_id):
+    """The profile's reading progress in the work, or None."""
+    return ReadingProgress.objects.filter(profile=profile, work_id=work_id).first()
+
+
+def progress_of_document(profile, document):
+    """The profile's latest progress in the works whose file KOReader names ``document``, or None
+    (also for a document the library does not hold: a reader asks before it ever wrote)."""
+    return (
+        ReadingProgress.objects.filter(profile=profile, work__assets__koreader_digest=document)
+        .order_by("-changed_at", "-id")
+        .first()
+    )

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from engine.api import StrictSerializer
 from library.models.state import Bookmark, Play, Playlist, Rating, Star
-from library.state import bookmarks, play_queue, playlists, selectors
+from library.state import bookmarks, play_queue, playlists, reading, selectors
 
 
 class StarSerializer(serializers.ModelSerializer):
@@ -108,3 +108,28 @@ class PlaylistWriteSerializer(StrictSerializer):
         child=serializers.IntegerField(min_value=1), max_length=playlists.MAX_ENTRIES, required=False, help_text="Work ids, in order."
     )
 
+
+
+class ReadingProgressSerializer(serializers.Serializer):
+    work_id = serializers.IntegerField()
+    percentage = serializers.FloatField(allow_null=True, help_text="From 0 to 1; null before any progress was saved.")
+    position = serializers.CharField(help_text="Where, in the reading app's own terms (KOReader: an XPointer or page).")
+    device = serializers.CharField()
+    device_id = serializers.CharField()
+    changed_at = serializers.DateTimeField(allow_null=True)
+
+
+class NumberField(serializers.FloatField):
+    """A JSON number: ``true`` is not 1."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ReadingProgressWriteSerializer(StrictSerializer):
+    percentage = NumberField(min_value=0, max_value=1)
+    position = serializers.CharField(max_length=reading.MAX_POSITION, allow_blank=True, required=False, trim_whitespace=False)
+    device = serializers.CharField(max_length=reading.MAX_DEVICE, allow_blank=True, required=False, help_text="The key's label when left out.")
+    device_id = serializers.CharField(max_length=reading.MAX_DEVICE, allow_blank=True, required=False)

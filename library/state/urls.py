@@ -26,6 +26,7 @@ urlpatterns = [
     path("me/bookmarks", views.BookmarkList.as_view(), name="bookmark-list"),
     path("me/bookmarks/<int:asset_id>", views.BookmarkDetail.as_view(), name="bookmark-detail"),
     path("me/play-queue", views.PlayQueueDetail.as_view(), name="play-queue"),
+    path("library/works/<int:pk>/progress", views.ReadingProgressDetail.as_view(), name="reading-progress"),
     path("playlists", views.PlaylistListCreate.as_view(), name="playlist-list"),
     path("playlists/<int:pk>", views.PlaylistDetail.as_view(), name="playlist-detail"),
 ]

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from library.models import Asset, Work
 from library.models.state import ItemKind
-from library.state import bookmarks, play_queue, playlists, plays, ratings, selectors, stars
+from library.state import bookmarks, play_queue, playlists, plays, ratings, reading, selectors, stars
 from library.state.items import checked_kind
 from library.state.serializers import (
     BookmarkSerializer,
@@ -22,6 +22,8 @@ from library.state.serializers import (
     PlayQueueSerializer,
     PlayQueueWriteSerializer,
     PlaySerializer,
+    ReadingProgressSerializer,
+    ReadingProgressWriteSerializer,
     RatingSerializer,
     RatingWriteSerializer,
     ScrobbleSerializer,
@@ -47,6 +49,12 @@ class ProfileStateView(APIView):
     @property
     def profile(self):
         return self.request.user.profile
+
+
+def _client_name(request, named=None):
+    """Who made a change (the play queue, a reading position): the client named, else the key's label."""
+    principal = request.user
+    return named or (principal.key.label if principal.key is not None else "localhost")
 
 
 class KindFilteredList(ProfileStateView, generics.ListAPIView):
@@ -157,18 +165,15 @@ class PlayQueueDetail(ProfileStateView):
         form = PlayQueueWriteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         values = form.validated_data
-        principal = request.user
-        client = values.get("client") or (principal.key.label if principal.key is not None else "localhost")
         play_queue.save_play_queue(
             self.profile, work_ids=values["entries"], current_index=values.get("current_index"),
-            position_ms=values.get("position_ms", 0), changed_by=client,
+            position_ms=values.get("position_ms", 0), changed_by=_client_name(request, values.get("client")),
         )
         return Response(PlayQueueSerializer(_queue_body(selectors.play_queue_of(self.profile))).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request):
-        principal = request.user
-        play_queue.clear_play_queue(self.profile, changed_by=principal.key.label if principal.key is not None else "localhost")
+        play_queue.clear_play_queue(self.profile, changed_by=_client_name(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -223,4 +228,38 @@ class PlaylistDetail(ProfileStateView):
     @extend_schema(responses={204: None})
     def delete(self, request, pk):
         playlists.delete_playlist(selectors.playlist_writable_by(self.profile, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _progress_body(work_id, progress):
+    if progress is None:
+        return {"work_id": work_id, "percentage": None, "position": "", "device": "", "device_id": "", "changed_at": None}
+    return {
+        "work_id": work_id, "percentage": progress.percentage, "position": progress.position,
+        "device": progress.device, "device_id": progress.device_id, "changed_at": progress.changed_at,
+    }
+
+
+class ReadingProgressDetail(ProfileStateView):
+    """The caller's reading progress in a work: the same record KOReader's progress sync reads
+    and writes (``/kosync/``), so the e-reader and the API see one place."""
+
+    @extend_schema(responses={200: ReadingProgressSerializer})
+    def get(self, request, pk):
+        work = get_object_or_404(Work, pk=pk)
+        return Response(ReadingProgressSerializer(_progress_body(work.pk, selectors.progress_of(self.profile, work.pk))).data)
+
+    @extend_schema(request=ReadingProgressWriteSerializer, responses={200: ReadingProgressSerializer})
+    def put(self, request, pk):
+        work = get_object_or_404(Work, pk=pk)
+        form = ReadingProgressWriteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        values = dict(form.validated_data)
+        values.setdefault("device", _client_name(request))
+        progress = reading.save_progress(self.profile, work, **values)
+        return Response(ReadingProgressSerializer(_progress_body(work.pk, progress)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        reading.clear_progress(self.profile, get_object_or_404(Work, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
