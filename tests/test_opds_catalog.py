@@ -6,6 +6,8 @@ with ``feedparser``; the OpenSearch template, filled in, finds books; every acqu
 downloads the file on disk byte for byte; the OPDS 2.0 twins list the same entries.
 """
 
+import json
+import os
 import subprocess
 from collections import deque
 from urllib.parse import urlsplit
@@ -19,6 +21,7 @@ from tests.ebook_samples import write_book, write_comic, write_pdf
 from tests.live_engine import add_folder, api, live_engine, scan
 from tests.media_samples import write_mp3
 from tests.servers import require_binary
+from tests.signalr_clients import JS_DIR, NODE_DIR, node  # noqa: F401  (fixture)
 
 SCHEMA = "tests/schemas/opds-catalog-1.2.rnc"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -240,3 +243,35 @@ def test_opds_2_lists_the_same_catalog(reader, catalog):
 
 def test_an_administrator_key_over_x_api_key_reads_the_same_feeds(engine):
     assert api(engine, "GET", "/opds/kinds/comic", expect=200).headers["content-type"].startswith(FEED_TYPES[1])
+
+
+def contributor_names(value):
+    """OPDS 2.0 contributors: a name, an object with a name, or a list of either."""
+    values = value if isinstance(value, list) else [value]
+    return [item if isinstance(item, str) else item["name"] for item in values]
+
+
+def thorium_reads(node, engine, path):  # noqa: F811
+    """The feed at ``path`` as Readium's r2-opds-js (Thorium Reader's parser) converts it."""
+    environment = {**os.environ, "NODE_PATH": str(NODE_DIR / "node_modules"), "MEDIA_ENGINE_KEY": engine.keys["Consumer"]}
+    result = subprocess.run([node, str(JS_DIR / "opds_reader.js"), f"{engine.url}{path}"], capture_output=True, text=True, timeout=60, env=environment)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_thoriums_parser_reads_the_root_the_books_and_their_links(node, engine, reader):  # noqa: F811
+    root = thorium_reads(node, engine, "/opds/")
+    assert [item["title"] for item in root["navigation"]] == ["Recently added", "Books", "Comics", "Audiobooks", "Authors", "Series"]
+    assert {link["rel"] if isinstance(link["rel"], str) else link["rel"][0] for link in root["links"]} >= {"self", "start", "search"}
+    herbert = next(item for item in thorium_reads(node, engine, "/opds/authors")["navigation"] if item["title"] == "Frank Herbert")
+    books = thorium_reads(node, engine, urlsplit(herbert["href"]).path)["publications"]
+    assert [book["metadata"]["title"] for book in books] == ["Dune", "Dune Messiah"]
+    dune = books[0]
+    assert contributor_names(dune["metadata"]["author"]) == ["Frank Herbert"]
+    (acquisition,) = [link for link in dune["links"] if "acquisition" in str(link.get("rel"))]
+    assert acquisition["type"] == "application/epub+zip"
+    assert reader.get(acquisition["href"]).content[:4] == b"PK\x03\x04"
+    covers = {image["href"] for image in dune.get("images", [])}
+    assert covers and all(reader.get(href).status_code == 200 for href in covers)
+    second = thorium_reads(node, engine, "/opds/kinds/book?page=2")
+    assert len(second["publications"]) == 4 + PAMPHLETS - 50
