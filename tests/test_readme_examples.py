@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from security.routes import ARTWORK_PATH, SUBSONIC_STREAMING_METHODS
+from security.routes import SUBSONIC_STREAMING_METHODS, is_streaming_path
 from tests.browser import artifacts, browser, page, playwright_driver, step  # noqa: F401
 from tests.live_engine import add_folder, api, assets, live_engine, make_video, scan, wait_for_job
 from tests.signalr_clients import NODE_DIR, PATIENCE, node  # noqa: F401
@@ -55,7 +55,7 @@ def test_the_route_table_says_what_the_authorisation_matrix_declares():
                 named = policy.removeprefix("general; ").removesuffix(": streaming").split(", ")
                 assert sorted(named) == sorted(f"`{name}`" for name in SUBSONIC_STREAMING_METHODS), policy
                 continue
-            stream = path.startswith("/stream/") or ARTWORK_PATH.fullmatch(path.replace("{}", "1")) is not None
+            stream = is_streaming_path(path.replace("{}", "1"))
             assert ("streaming" in policy) == stream, (path, policy)
             assert ("key generation" in policy) == (path == "/admin/api-keys"), (path, policy)
     assert documented == declared
