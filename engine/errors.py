@@ -8,6 +8,7 @@ URL resolver's 404/500 use :func:`error_response`, so one shape reaches every cl
 """
 
 import errno
+import json
 import sys
 
 from django.conf import settings
@@ -36,6 +37,20 @@ def asgi_head(response):
     ]
     headers.append((b"content-length", str(len(response.content)).encode("ascii")))
     return response.status_code, headers
+
+
+def error_body(response):
+    """The body of one of the engine's JSON errors (``detail``, ``code``…), else None: for the
+    middlewares that say a refusal again in a protocol's own shape (OpenSubsonic, kosync)."""
+    if response.status_code < 400 or not response.get("Content-Type", "").startswith("application/json"):
+        return None
+    try:
+        body = json.loads(response.content)
+    except (ValueError, AttributeError):  # not JSON after all, or a streamed body
+        return None
+    if not isinstance(body, dict) or "detail" not in body or "code" not in body:
+        return None
+    return body
 
 
 class DomainError(Exception):

@@ -7,10 +7,9 @@ the status, the sentence as ``detail`` too and the engine's code as ``error``, s
 either reads what it knows.
 """
 
-import json
-
 from django.http import JsonResponse
 
+from engine.errors import error_body
 from security.routes import is_kosync_path
 
 #: The protocol's numbers (koreader-sync-server's ``config/errors.lua`` and its controller).
@@ -46,15 +45,10 @@ class KosyncErrorMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code < 400 or not is_kosync_path(request.path) or response.get("Content-Type") != "application/json":
+        body = error_body(response) if is_kosync_path(request.path) else None
+        if body is None:
             return response
-        try:
-            body = json.loads(response.content)
-        except (ValueError, AttributeError):
-            return response
-        if not isinstance(body, dict) or "detail" not in body:
-            return response
-        engine_code = str(body.get("code", "error"))
+        engine_code = str(body["code"])
         number = _number(response.status_code, engine_code)
         message = UNAUTHORIZED_MESSAGE if number == UNAUTHORIZED and response.status_code == 401 else body["detail"]
         translated = kosync_error(response.status_code, message, number, engine_code)

@@ -83,31 +83,25 @@ def page_number(request):
     return int(text)
 
 
-def acquisition(request, path, title, queryset, query=None):
-    """The acquisition feed of one page of ``queryset``."""
-    paginator = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True)
+def _page(request, items):
+    """``(the items of the page asked for, its Paging)``: 404 for a page the feed does not have."""
+    paginator = Paginator(items, PAGE_SIZE, allow_empty_first_page=True)
     number = page_number(request)
     try:
         page = paginator.page(number)
     except EmptyPage:
         raise NotFound(f"This feed has {paginator.num_pages} page(s).", "invalid_page") from None
-    works = list(page.object_list)
+    return list(page.object_list), Paging(number=number, last=paginator.num_pages, total=paginator.count)
+
+
+def acquisition(request, path, title, queryset, query=None):
+    """The acquisition feed of one page of ``queryset``."""
+    works, paging = _page(request, queryset)
     updated = max((work.updated_at for work in works), default=timezone.now())
-    return Feed(
-        path=path, title=title, kind=ACQUISITION, publications=works, query=query or {}, updated=updated,
-        paging=Paging(number=number, last=paginator.num_pages, total=paginator.count),
-    )
+    return Feed(path=path, title=title, kind=ACQUISITION, publications=works, query=query or {}, updated=updated, paging=paging)
 
 
 def navigation(request, path, title, links):
     """A navigation feed of ``links``, paged like an acquisition feed (authors can be many)."""
-    paginator = Paginator(links, PAGE_SIZE, allow_empty_first_page=True)
-    number = page_number(request)
-    try:
-        page = paginator.page(number)
-    except EmptyPage:
-        raise NotFound(f"This feed has {paginator.num_pages} page(s).", "invalid_page") from None
-    return Feed(
-        path=path, title=title, kind=NAVIGATION, links=list(page.object_list),
-        paging=Paging(number=number, last=paginator.num_pages, total=paginator.count),
-    )
+    links, paging = _page(request, links)
+    return Feed(path=path, title=title, kind=NAVIGATION, links=links, paging=paging)

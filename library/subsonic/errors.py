@@ -7,9 +7,7 @@ resolver's 404, a server error) are the engine's own JSON errors, which
 is still decided once, in ``security/``.
 """
 
-import json
-
-from engine.errors import DomainError, Forbidden, NotFound
+from engine.errors import DomainError, Forbidden, NotFound, error_body
 from library.subsonic import envelope
 from security import subsonic as credentials
 from security.request_facts import from_request
@@ -79,15 +77,8 @@ def requested_format(values):
 
 def _engine_error(response):
     """``(detail, code, help_url)`` of one of the engine's JSON errors, or None."""
-    if response.status_code < 400 or not response.get("Content-Type", "").startswith("application/json"):
-        return None
-    try:
-        body = json.loads(response.content)
-    except (ValueError, AttributeError):
-        return None
-    if not isinstance(body, dict) or "code" not in body:
-        return None
-    return body.get("detail", ""), body["code"], body.get("help_url")
+    body = error_body(response)
+    return None if body is None else (body["detail"], body["code"], body.get("help_url"))
 
 
 def translate(status, detail, code, help_url=None):
