@@ -164,6 +164,20 @@ def migrate(env):
             shutil.copyfile(source, f"{target}{suffix}")
 
 
+def migrate_until(env, stops):
+    """``manage.py migrate`` for ``env`` with the apps of ``stops`` ({app: migration}) stopped at
+    that migration and every other app fully migrated: an engine as an older version left it."""
+    script = (
+        "from django.db import connection\n"
+        "from django.db.migrations.executor import MigrationExecutor\n"
+        f"stops = {dict(stops)!r}\n"
+        "executor = MigrationExecutor(connection)\n"
+        "leaves = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in stops]\n"
+        "executor.migrate(leaves + list(stops.items()))\n"
+    )
+    manage(env, "shell", "-c", script)
+
+
 def manage(env, *args, input=None, check=True):
     """Run ``manage.py`` with ``env``; returns the completed process (stdout, stderr as text)."""
     result = subprocess.run(

@@ -8,21 +8,11 @@ import sqlite3
 import httpx
 
 from security import keys
-from tests.servers import EngineServer, engine_environment, manage
+from tests.servers import EngineServer, engine_environment, manage, migrate_until
 
 #: Where the security app stood before keys named a profile, and the library as far as it goes
 #: without that link (its per-profile state needs it); every other app is fully migrated.
 BEFORE_THE_LINK = {"security": "0004_seed_owner", "library": "0012_work_catalog_keys"}
-
-MIGRATE_TO_BEFORE_THE_LINK = f"""
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
-before = {BEFORE_THE_LINK!r}
-executor = MigrationExecutor(connection)
-leaves = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in before]
-executor.migrate(leaves + list(before.items()))
-"""
 
 INSERT_KEY = (
     "INSERT INTO security_apikey (label, role, key_id, digest, created_at, created_by, last_used_at, expires_at, revoked_at) "
@@ -44,7 +34,7 @@ def old_keys(database, specs):
 
 def migrated_before_the_link(tmp_path):
     env = engine_environment(tmp_path / "data")
-    manage(env, "shell", "-c", MIGRATE_TO_BEFORE_THE_LINK)
+    migrate_until(env, BEFORE_THE_LINK)
     return env, tmp_path / "data" / "engine.sqlite3"
 
 

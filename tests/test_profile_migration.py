@@ -8,20 +8,10 @@ wrote them before the move.
 import json
 import sqlite3
 
-from tests.servers import engine_environment, manage
+from tests.servers import engine_environment, manage, migrate_until
 
 #: Where the library and security apps stood before the move; every other app is fully migrated.
 BEFORE_THE_MOVE = {"library": "0002_seed_owner", "security": "0002_providersecret"}
-
-MIGRATE_TO_BEFORE_THE_MOVE = f"""
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
-before = {BEFORE_THE_MOVE!r}
-executor = MigrationExecutor(connection)
-leaves = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in before]
-executor.migrate(leaves + list(before.items()))
-"""
 
 PROFILES_AFTER = """
 import json
@@ -40,7 +30,7 @@ PROFILES_BEFORE = [
 
 def test_profiles_keep_their_rows_and_ids_when_they_move_to_the_security_app(tmp_path):
     env = engine_environment(tmp_path / "data")
-    manage(env, "shell", "-c", MIGRATE_TO_BEFORE_THE_MOVE)
+    migrate_until(env, BEFORE_THE_MOVE)
     database = tmp_path / "data" / "engine.sqlite3"
     with sqlite3.connect(database) as db:
         db.executemany(
