@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0012_asset_koreader_digest'),
+        ('library', '0015_asset_koreader_digest'),
         ('security', '0006_apikey_profile_required'),
     ]
 

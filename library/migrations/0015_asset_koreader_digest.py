@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0011_artwork'),
+        ('library', '0014_artwork'),
     ]
 
     operations = [
