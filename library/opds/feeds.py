@@ -78,7 +78,7 @@ class Feed:
 
 def page_number(request):
     text = request.GET.get("page") or "1"  # an OpenSearch client may leave {startPage?} empty
-    if not text.isdigit() or len(text) > 6 or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or len(text) > 6 or int(text) < 1:
         raise NotFound("page must be a whole number from 1.", "invalid_page")
     return int(text)
 
