@@ -8,10 +8,10 @@ JSON keeps the same shape with native types (Subsonic's JSON convention), XML st
 ``openSubsonic``, ``type`` and ``serverVersion`` (OpenSubsonic requires them).
 """
 
-import json
 from datetime import datetime, timezone
 from xml.etree import ElementTree
 
+import orjson
 from django.http import HttpResponse
 
 import engine
@@ -49,7 +49,9 @@ def envelope(status, payload=None):
 def render(body, fmt):
     """The HTTP response (always 200, as the protocol expects) for an envelope in ``fmt``."""
     if fmt == JSON:
-        content = json.dumps({"subsonic-response": body}, ensure_ascii=False, separators=(",", ":"), default=_json_value)
+        # orjson, as for the REST API (a page of 500 songs: 6 ms with the json module); datetimes
+        # go through _json_value so they read as in XML.
+        content = orjson.dumps({"subsonic-response": body}, default=_json_value, option=orjson.OPT_PASSTHROUGH_DATETIME)
         return HttpResponse(content, content_type="application/json; charset=utf-8")
     root = ElementTree.Element("subsonic-response", xmlns=NAMESPACE)
     _fill(root, body)
