@@ -67,8 +67,9 @@ def set_rating(call):
 
 
 def _work(text):
+    """The song ``text`` names, as the work its play is counted on."""
     work_id = catalog.parse_song_id(text)
-    work = catalog.song(work_id) if work_id is not None else None
+    work = catalog.songs().filter(pk=work_id).first() if work_id is not None else None
     if work is None:
         raise not_found("No such song.")
     return work
