@@ -11,8 +11,10 @@ middleware neither counts the request again nor looks its key up twice. The engi
 (engine/handler.py) runs the gate on the request's own thread, whose kept database connection
 the judging uses.
 
-A form POST to the OpenSubsonic API may carry its credentials in the form: it is counted and
-its size checked first, and the middleware judges its caller once the bounded body is read.
+On the OpenSubsonic API and KOReader's sync a request is counted and its size checked here, and
+the middleware judges its caller once the bounded body is read: a form POST may carry its
+credentials in the form, and those protocols' refusals are rewritten into their own shape by
+middlewares that a refusal sent from here would pass by.
 
 A request without a body passes straight through: the middleware judges it as before, and it
 costs the gate nothing.
@@ -28,7 +30,7 @@ from engine.errors import body_too_large
 from security import refusals
 from security.middleware import judge_caller
 from security.ratelimit import check_rate
-from security.request_facts import EARLY_DECISIONS, EarlyDecisions, credentials_in_body, from_scope
+from security.request_facts import EARLY_DECISIONS, EarlyDecisions, from_scope, judged_after_body
 
 _DISCONNECTED = object()
 
@@ -76,7 +78,7 @@ def _judge(scope):
     rate = check_rate(facts)
     if rate is not None and not rate.allowed:
         return None, refusals.rate_refused(rate)
-    if credentials_in_body(facts):
+    if judged_after_body(facts):
         return EarlyDecisions(facts=facts, rate=rate, principal=None, judged=False), None
     principal, refusal = judge_caller(facts)
     if refusal is not None:

@@ -10,7 +10,7 @@ from functools import cached_property
 from urllib.parse import parse_qs
 
 from security.client_address import client_ip, is_trusted_proxy, parse_ip
-from security.routes import is_subsonic_path
+from security.routes import is_kosync_path, is_subsonic_path
 
 
 @dataclass(frozen=True)
@@ -75,16 +75,16 @@ class EarlyDecisions:
     facts: RequestFacts
     rate: object
     principal: object
-    #: False when the caller could not be judged before the body: its credentials may be in it.
+    #: False when the caller is judged after the body (:func:`judged_after_body`).
     judged: bool = True
 
 
-def credentials_in_body(facts):
-    """Whether the request may carry its credentials in its body: a form POST to the one surface
-    whose protocol allows it (OpenSubsonic's ``formPost``). Its caller is judged once the body,
-    bounded and counted, has been read."""
-    content_type = (facts.header("content-type") or "").split(";")[0].strip().lower()
-    return facts.method == "POST" and is_subsonic_path(facts.path) and content_type == "application/x-www-form-urlencoded"
+def judged_after_body(facts):
+    """Whether the caller of a request with a body is judged once the body (bounded and counted)
+    has been read, rather than before: on the protocol surfaces whose refusals a middleware says
+    again in the protocol's own shape (OpenSubsonic, KOReader's sync), which a refusal sent before
+    Django would bypass; OpenSubsonic's ``formPost`` also carries its credentials in the body."""
+    return is_subsonic_path(facts.path) or is_kosync_path(facts.path)
 
 
 def early_decisions(request):

@@ -87,6 +87,16 @@ def test_a_wrong_password_is_401_in_the_protocols_error_format(engine, password)
     assert body["code"] == 2001 and "API key" in body["message"]
 
 
+@pytest.mark.parametrize("password", ["wrong password", "mek_000000000000_" + "A" * 49])
+def test_a_wrong_password_on_an_update_is_401_in_the_protocols_error_format(engine, dune, password):
+    """An update carries a body, so the engine judges it before reading the body; the refusal
+    still speaks kosync."""
+    response = KOReader(engine, password).update_progress(dune, 3, 0.1)
+    assert response.status_code == 401
+    body = response.json()
+    assert body["code"] == 2001 and "API key" in body["message"], body
+
+
 def test_registration_is_refused_with_a_message_koreader_shows(engine):
     # Registering sends no credential; from this machine that is the localhost Administrator
     # (elsewhere a 401 with the same advice), and the view refuses to make an account.
